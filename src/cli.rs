@@ -1,0 +1,113 @@
+//! The command-line surface shared by `main.rs`: reading patches, printing diagnostics and the node reference.
+//! Control thread.
+
+use crate::compile::{self, Checked};
+use crate::dsp::registry::{self, NodeDef, ParamKind, Unit};
+use crate::lang::diagnostic::render_all;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Read a patch file, with a one-line error naming the file.
+pub fn read_patch(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+            _ => e.to_string(),
+        };
+        format!("cannot read patch `{}`: {why}", path.display())
+    })
+}
+
+/// Check a patch; on success the warnings (rendered), on failure every diagnostic (rendered).
+pub fn check_rendered(path: &Path, src: &str) -> Result<(Checked, String), String> {
+    let name = path.display().to_string();
+    match compile::check(src) {
+        Ok(c) => {
+            let text = render_all(&c.warnings, &name, src);
+            Ok((c, text))
+        }
+        Err(diags) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let mut text = render_all(&diags, &name, src);
+            let _ = writeln!(
+                text,
+                "\n{name}: {errors} error{} found",
+                if errors == 1 { "" } else { "s" }
+            );
+            Err(text)
+        }
+    }
+}
+
+/// The node reference: every node, or one in full.
+pub fn nodes_reference(name: Option<&str>) -> Result<String, String> {
+    let mut out = String::new();
+    match name {
+        None => {
+            for def in registry::public() {
+                let _ = writeln!(out, "{:<12} {}", def.name, def.help);
+            }
+            for (name, help) in registry::DIRECTIVES {
+                let _ = writeln!(out, "{name:<12} {help}");
+            }
+            out.push_str("\n`synchrotron-tui nodes NAME` shows a node's parameters.\n");
+        }
+        Some(n) => match registry::lookup(n).filter(|d| !d.hidden) {
+            Some(def) => out.push_str(&describe(def)),
+            None => {
+                let hint = compile::suggest::closest(n, registry::public().map(|d| d.name))
+                    .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                return Err(format!(
+                    "unknown node `{n}`{hint} (`synchrotron-tui nodes` lists them all)"
+                ));
+            }
+        },
+    }
+    Ok(out)
+}
+
+/// One node's reference entry.
+pub fn describe(def: &NodeDef) -> String {
+    let mut out = format!("{} — {}\n", def.name, def.help);
+    let usage = match def.positional {
+        Some(p) => format!("{} {p}", def.name),
+        None => def.name.to_string(),
+    };
+    let _ = writeln!(out, "  usage:   {usage}");
+    if let Some(m) = def.main_input {
+        let _ = writeln!(out, "  input:   `a -> {}` feeds `{m}`", def.name);
+    }
+    let _ = writeln!(out, "  outputs: {}", def.outputs.join(", "));
+    out.push_str("  parameters:\n");
+    for p in def.params {
+        let (kind, default) = match p.kind {
+            ParamKind::Signal => ("signal", format!("{}{}", p.default, unit(p.unit))),
+            ParamKind::Setting => ("fixed", format!("{}{}", p.default, unit(p.unit))),
+            ParamKind::List => ("list", "required".into()),
+            ParamKind::Choice(c) => ("choice", format!("{} ({})", c[0], c.join("|"))),
+        };
+        let range = match p.kind {
+            ParamKind::Signal | ParamKind::Setting if p.max < 1e8 => {
+                format!(" range {}..{}", p.min, p.max)
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    {:<9} {kind:<6} default {default}{range} — {}",
+            p.name, p.help
+        );
+    }
+    out
+}
+
+fn unit(u: Unit) -> &'static str {
+    match u {
+        Unit::None => "",
+        Unit::Hz => " Hz",
+        Unit::Seconds => " s",
+        Unit::Beats => " beats",
+    }
+}

@@ -1,0 +1,96 @@
+//! `GraphSpec`: the resolved, cloneable description of a patch's graph (what to build, not the built thing).
+//! Pure data; control thread. Its `Display` is the dump the corpus tests snapshot.
+
+use crate::dsp::registry::{self, NodeDef};
+use crate::lang::Span;
+use std::fmt;
+
+/// Where a signal input takes its samples from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Source {
+    Const(f32),
+    Node { node: usize, port: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSpec {
+    /// Stable identity across edits: binding or chain, position, kind.
+    pub key: String,
+    pub kind: &'static str,
+    /// One per signal parameter, in the registry's order (any number for the internal `sum`).
+    pub inputs: Vec<Source>,
+    pub settings: Vec<f32>,
+    pub list: Vec<Option<f32>>,
+    pub choice: usize,
+    pub span: Span,
+}
+
+impl NodeSpec {
+    pub fn def(&self) -> &'static NodeDef {
+        registry::lookup(self.kind).unwrap_or(&registry::NODES[0])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphSpec {
+    pub bpm: f64,
+    pub nodes: Vec<NodeSpec>,
+    /// Index of the `out` node.
+    pub out: usize,
+}
+
+impl GraphSpec {
+    /// Nodes whose output reaches `out`, directly or through others.
+    pub fn audible(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![self.out];
+        while let Some(i) = stack.pop() {
+            if i >= seen.len() || seen[i] {
+                continue;
+            }
+            seen[i] = true;
+            for s in &self.nodes[i].inputs {
+                if let Source::Node { node, .. } = *s {
+                    stack.push(node);
+                }
+            }
+        }
+        seen
+    }
+}
+
+impl fmt::Display for GraphSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "bpm {}", self.bpm)?;
+        for (i, n) in self.nodes.iter().enumerate() {
+            write!(f, "{i:>3} {:<12} {}", n.kind, n.key)?;
+            let def = n.def();
+            let names: Vec<&str> = def.signals().map(|p| p.name).collect();
+            for (k, s) in n.inputs.iter().enumerate() {
+                let name = names.get(k).copied().unwrap_or("in");
+                match s {
+                    Source::Const(v) => write!(f, " {name}={v}")?,
+                    Source::Node { node, port } => {
+                        let pname = self.nodes[*node]
+                            .def()
+                            .outputs
+                            .get(*port)
+                            .copied()
+                            .unwrap_or("?");
+                        write!(f, " {name}<-{node}.{pname}")?;
+                    }
+                }
+            }
+            if !n.list.is_empty() {
+                let items: Vec<String> = n
+                    .list
+                    .iter()
+                    .map(|v| v.map_or("_".into(), |x| format!("{x}")))
+                    .collect();
+                write!(f, " [{}]", items.join(" "))?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}

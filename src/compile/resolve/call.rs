@@ -1,0 +1,373 @@
+//! Resolving node calls: arguments to parameters, defaults, units and ranges, the `bpm` directive, and the `out` bus.
+//! Control thread.
+
+use super::{Resolver, Value};
+use crate::compile::graph::{NodeSpec, Source};
+use crate::compile::suggest::closest;
+use crate::dsp::registry::{self, NodeDef, ParamDef, ParamKind, Unit as PUnit};
+use crate::lang::ast::{Arg, Call, Expr, ExprKind, Ident, Unit};
+use crate::lang::{Diagnostic, Span};
+
+impl Resolver<'_> {
+    pub(super) fn call(
+        &mut self,
+        call: &Call,
+        span: Span,
+        incoming: Option<(Value, Span)>,
+        key: &str,
+    ) -> Option<Value> {
+        self.call_named(&call.name, &call.args, span, incoming, key)
+    }
+
+    pub(super) fn call_named(
+        &mut self,
+        name: &Ident,
+        args: &[Arg],
+        span: Span,
+        incoming: Option<(Value, Span)>,
+        key: &str,
+    ) -> Option<Value> {
+        if name.name == "bpm" {
+            return self.bpm(name, args, span, incoming.is_some());
+        }
+        let Some(def) = registry::lookup(&name.name).filter(|d| !d.hidden) else {
+            if self.bindings.contains_key(name.name.as_str()) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E004",
+                        name.span,
+                        format!("`{}` is a binding and takes no arguments", name.name),
+                    )
+                    .with_help(
+                        "to scale a signal write `lfo * 0.5`, or feed it on: `lfo -> gain 0.5`",
+                    ),
+                );
+            } else {
+                self.unknown_name(&name.name, name.span);
+            }
+            return None;
+        };
+        let assigned = self.assign(def, name, args, incoming, key)?;
+        if def.name == "out" {
+            for (k, (v, s)) in assigned.into_iter().enumerate() {
+                if let Some(v) = v {
+                    self.send_out(v, s, k == 0, k == 1);
+                }
+            }
+            return Some(Value::Sink);
+        }
+        let node = self.build_node(def, assigned, span, key)?;
+        Some(if def.is_stereo() {
+            Value::Stereo(
+                Source::Node { node, port: 0 },
+                Source::Node { node, port: 1 },
+            )
+        } else {
+            Value::Mono(Source::Node { node, port: 0 })
+        })
+    }
+
+    /// Match the incoming value, the positional argument and keyword arguments to parameters.
+    fn assign(
+        &mut self,
+        def: &'static NodeDef,
+        name: &Ident,
+        args: &[Arg],
+        incoming: Option<(Value, Span)>,
+        key: &str,
+    ) -> Option<Vec<(Option<Value>, Span)>> {
+        let mut slots: Vec<(Option<Value>, Span)> = vec![(None, name.span); def.params.len()];
+        let mut ok = true;
+        if let Some((v, s)) = incoming {
+            match def.main_input.and_then(|m| def.param(m)) {
+                Some((i, _)) => slots[i] = (Some(v), s),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E008",
+                            name.span,
+                            format!("`{}` takes no input from a chain", def.name),
+                        )
+                        .with_help(format!(
+                            "start a chain with `{}` instead: `{} -> …`",
+                            def.name, def.name
+                        )),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let mut positional_seen = false;
+        for arg in args {
+            let (pname, pspan, expr) = match arg {
+                Arg::Positional(e) => {
+                    if positional_seen || def.positional.is_none() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E012",
+                                e.span,
+                                format!("`{}` takes one value without a name at most", def.name),
+                            )
+                            .with_help(Self::param_list_help(def)),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    positional_seen = true;
+                    let mut p = def.positional.unwrap_or("");
+                    if let (Some(alt), ExprKind::Number { unit: Some(u), .. }) =
+                        (def.hz_param, &e.kind)
+                        && u.is_frequency()
+                    {
+                        p = alt;
+                    }
+                    (p, e.span, e)
+                }
+                Arg::Keyword { name: k, value } => (k.name.as_str(), k.span, value),
+            };
+            let Some((i, pdef)) = def.param(pname) else {
+                let mut d = Diagnostic::error(
+                    "E003",
+                    pspan,
+                    format!("`{}` has no parameter `{pname}`", def.name),
+                );
+                if let Some(s) = closest(pname, def.params.iter().map(|p| p.name)) {
+                    d = d.with_label(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(d.with_help(Self::param_list_help(def)));
+                ok = false;
+                continue;
+            };
+            if slots[i].0.is_some() {
+                self.diags.push(
+                    Diagnostic::error("E007", pspan, format!("`{pname}` is given twice"))
+                        .with_help("a chain feeding this node already sets its main input, or the name is repeated"),
+                );
+                ok = false;
+                continue;
+            }
+            match self.arg_value(pdef, expr, &format!("{key}.{pname}")) {
+                Some(v) => slots[i] = (Some(v), expr.span),
+                None => ok = false,
+            }
+        }
+        ok.then_some(slots)
+    }
+
+    /// Evaluate an argument; choice parameters take a bare word.
+    fn arg_value(&mut self, p: &ParamDef, expr: &Expr, key: &str) -> Option<Value> {
+        if let ParamKind::Choice(choices) = p.kind {
+            let word = match &expr.kind {
+                ExprKind::Name(id) => id.name.as_str(),
+                _ => "",
+            };
+            return match choices.iter().position(|c| *c == word) {
+                Some(i) => Some(Value::Num(i as f64, None)),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E004",
+                            expr.span,
+                            format!("`{}` must be one of: {}", p.name, choices.join(", ")),
+                        )
+                        .with_help(format!(
+                            "for example `{}={}`",
+                            p.name,
+                            choices[choices.len() - 1]
+                        )),
+                    );
+                    None
+                }
+            };
+        }
+        self.eval(expr, key)
+    }
+
+    fn build_node(
+        &mut self,
+        def: &'static NodeDef,
+        assigned: Vec<(Option<Value>, Span)>,
+        span: Span,
+        key: &str,
+    ) -> Option<usize> {
+        let mut spec = NodeSpec {
+            key: format!("{key}:{}", def.name),
+            kind: def.name,
+            inputs: vec![],
+            settings: vec![],
+            list: vec![],
+            choice: 0,
+            span,
+        };
+        let mut ok = true;
+        for (p, (value, vspan)) in def.params.iter().zip(assigned) {
+            match p.kind {
+                ParamKind::Signal => match value {
+                    None => spec.inputs.push(Source::Const(p.default)),
+                    Some(v) => match self.signal_param(def, p, v, vspan) {
+                        Some(s) => spec.inputs.push(s),
+                        None => ok = false,
+                    },
+                },
+                ParamKind::Setting => match value.map(|v| self.constant_param(def, p, v, vspan)) {
+                    None => spec.settings.push(p.default),
+                    Some(Some(x)) => spec.settings.push(x),
+                    Some(None) => ok = false,
+                },
+                ParamKind::List => match value {
+                    Some(Value::List(items)) if !items.is_empty() => spec.list = items,
+                    Some(Value::Num(x, _)) => spec.list = vec![Some(x as f32)],
+                    Some(_) | None => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E004",
+                                vspan,
+                                format!("`{}` needs a list for `{}`", def.name, p.name),
+                            )
+                            .with_help(format!("for example `{} [a3 c4 _ e4]`", def.name)),
+                        );
+                        ok = false;
+                    }
+                },
+                ParamKind::Choice(_) => {
+                    if let Some(Value::Num(x, _)) = value {
+                        spec.choice = x as usize;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        self.nodes.push(spec);
+        Some(self.nodes.len() - 1)
+    }
+
+    fn signal_param(
+        &mut self,
+        def: &NodeDef,
+        p: &ParamDef,
+        v: Value,
+        span: Span,
+    ) -> Option<Source> {
+        match v {
+            Value::Num(..) => self.constant_param(def, p, v, span).map(Source::Const),
+            Value::List(_) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E004",
+                        span,
+                        format!("`{}` takes a number or a signal, not a list", p.name),
+                    )
+                    .with_help("lists are for sequencers: `seq [a3 c4] -> saw -> out`"),
+                );
+                None
+            }
+            other => Some(self.mono(other, span)),
+        }
+    }
+
+    /// A constant for parameter `p`: checks its unit, converts beats, warns when out of range.
+    fn constant_param(&mut self, def: &NodeDef, p: &ParamDef, v: Value, span: Span) -> Option<f32> {
+        let Value::Num(x, unit) = v else {
+            self.diags.push(
+                Diagnostic::error(
+                    "E004",
+                    span,
+                    format!("`{}` must be a constant number", p.name),
+                )
+                .with_help("it is fixed when the node is built and can't follow a signal"),
+            );
+            return None;
+        };
+        if let Some(u) = unit
+            && !unit_fits(u, p.unit)
+        {
+            let wants = match p.unit {
+                PUnit::Hz => "a frequency (hz, khz or a note)",
+                PUnit::Seconds => "a time (ms or s)",
+                PUnit::Beats => "a number of beats (no unit)",
+                PUnit::None => "a plain number",
+            };
+            let mut d = Diagnostic::error(
+                "E010",
+                span,
+                format!("`{}` of `{}` takes {wants}", p.name, def.name),
+            );
+            if def.hz_param.is_some() && u.is_frequency() {
+                d = d.with_help(format!(
+                    "for a rate in Hz write `{}={}`",
+                    def.hz_param.unwrap_or("rate"),
+                    x
+                ));
+            }
+            self.diags.push(d);
+            return None;
+        }
+        let x = x as f32;
+        if !(p.min..=p.max).contains(&x) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "W002",
+                    span,
+                    format!(
+                        "`{}` = {x} is outside {}..{}; it will be clamped",
+                        p.name, p.min, p.max
+                    ),
+                )
+                .with_help(p.help),
+            );
+        }
+        Some(x)
+    }
+
+    fn param_list_help(def: &NodeDef) -> String {
+        let names: Vec<&str> = def.params.iter().map(|p| p.name).collect();
+        format!("`{}` takes: {}", def.name, names.join(", "))
+    }
+
+    fn bpm(&mut self, name: &Ident, args: &[Arg], span: Span, fed: bool) -> Option<Value> {
+        let value = match args {
+            [
+                Arg::Positional(Expr {
+                    kind: ExprKind::Number { value, unit: None },
+                    ..
+                }),
+            ] if !fed => Some(*value),
+            _ => None,
+        };
+        match value {
+            Some(b) if (1.0..=999.0).contains(&b) => {
+                if self.bpm.is_some() {
+                    self.diags.push(
+                        Diagnostic::error("E005", span, "the tempo is set twice")
+                            .with_label("set again here")
+                            .with_help("keep one `bpm` line"),
+                    );
+                    return None;
+                }
+                self.bpm = Some((b, span));
+                Some(Value::Sink)
+            }
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E004",
+                        name.span.to(span),
+                        "`bpm` takes one number from 1 to 999",
+                    )
+                    .with_help("for example `bpm 120` on its own line"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn unit_fits(u: Unit, p: PUnit) -> bool {
+    match p {
+        PUnit::Hz => u.is_frequency(),
+        PUnit::Seconds => !u.is_frequency(),
+        PUnit::Beats | PUnit::None => false,
+    }
+}

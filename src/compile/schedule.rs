@@ -1,0 +1,99 @@
+//! Processing order: a topological sort of the audible nodes, with cycles allowed only through a `delay` (its input
+//! then reads the previous block, adding at most one block of latency to the loop). Pure; control thread.
+
+use super::graph::{GraphSpec, Source};
+
+/// A feedback loop with no delay in it: the nodes on the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle(pub Vec<usize>);
+
+/// Order the nodes marked in `keep` so that every node comes after its inputs, except inputs of a `delay` on a
+/// loop, which are returned as feedback edges `(from, to)`.
+/// The processing order and the feedback edges `(from, to)` that read the previous block.
+pub type Order = (Vec<usize>, Vec<(usize, usize)>);
+
+pub fn order(spec: &GraphSpec, keep: &[bool]) -> Result<Order, Cycle> {
+    let n = spec.nodes.len();
+    let mut feedback = Vec::new();
+    loop {
+        match kahn(spec, keep, &feedback) {
+            Ok(order) => return Ok((order, feedback)),
+            Err(stuck) => {
+                let cycle = find_cycle(spec, &stuck, &feedback).unwrap_or_else(|| stuck.clone());
+                // Break the loop at a delay's main input, if the loop has a delay.
+                let breaker = cycle.iter().enumerate().find_map(|(k, &node)| {
+                    let prev = cycle[(k + cycle.len() - 1) % cycle.len()];
+                    (spec.nodes[node].kind == "delay").then_some((prev, node))
+                });
+                match breaker {
+                    Some(edge) if !feedback.contains(&edge) && feedback.len() < n => {
+                        feedback.push(edge);
+                    }
+                    _ => return Err(Cycle(cycle)),
+                }
+            }
+        }
+    }
+}
+
+fn deps(spec: &GraphSpec, i: usize, feedback: &[(usize, usize)]) -> impl Iterator<Item = usize> {
+    spec.nodes[i].inputs.iter().filter_map(move |s| match *s {
+        Source::Node { node, .. } if !feedback.contains(&(node, i)) => Some(node),
+        _ => None,
+    })
+}
+
+/// Kahn's algorithm; on failure returns the nodes left unordered.
+fn kahn(
+    spec: &GraphSpec,
+    keep: &[bool],
+    feedback: &[(usize, usize)],
+) -> Result<Vec<usize>, Vec<usize>> {
+    let n = spec.nodes.len();
+    let mut indeg = vec![0usize; n];
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in (0..n).filter(|&i| keep[i]) {
+        for d in deps(spec, i, feedback) {
+            indeg[i] += 1;
+            users[d].push(i);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&i| keep[i] && indeg[i] == 0).rev().collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop() {
+        order.push(i);
+        for &u in users[i].iter().rev() {
+            indeg[u] -= 1;
+            if indeg[u] == 0 {
+                ready.push(u);
+            }
+        }
+    }
+    if order.len() == keep.iter().filter(|k| **k).count() {
+        Ok(order)
+    } else {
+        Err((0..n).filter(|&i| keep[i] && indeg[i] > 0).collect())
+    }
+}
+
+/// One loop among the stuck nodes, in signal-flow order.
+fn find_cycle(
+    spec: &GraphSpec,
+    stuck: &[usize],
+    feedback: &[(usize, usize)],
+) -> Option<Vec<usize>> {
+    let start = *stuck.first()?;
+    // Walk backwards along inputs that are themselves stuck; a walk in a finite set must revisit a node.
+    let mut path = vec![start];
+    let mut cur = start;
+    loop {
+        let prev = deps(spec, cur, feedback).find(|d| stuck.contains(d))?;
+        if let Some(pos) = path.iter().position(|&p| p == prev) {
+            let mut cycle: Vec<usize> = path[pos..].to_vec();
+            cycle.reverse();
+            return Some(cycle);
+        }
+        path.push(prev);
+        cur = prev;
+    }
+}

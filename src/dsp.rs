@@ -1,0 +1,73 @@
+//! Pure DSP: the `Processor` trait, the node registry and every processor. Knows nothing of threads; a processor's
+//! `process` runs on the audio thread (or the offline renderer) and must not allocate, lock, print or panic.
+
+pub mod delay;
+pub mod env;
+pub mod fast;
+pub mod filter;
+pub mod mix;
+pub mod noise;
+pub mod osc;
+pub mod registry;
+pub mod reverb;
+pub mod time;
+
+/// Frames per processing block. Hosts' buffers are cut into blocks of at most this many frames.
+pub const MAX_BLOCK: usize = 64;
+
+/// One output buffer of a node.
+pub type Block = [f32; MAX_BLOCK];
+
+/// A block of silence, for inputs that are missing.
+pub static ZEROS: Block = [0.0; MAX_BLOCK];
+
+/// What every processor knows about the block being rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub sample_rate: f32,
+    /// Frames in this block, `1..=MAX_BLOCK`.
+    pub frames: usize,
+    /// Transport position in beats at the first frame of the block.
+    pub beat: f64,
+    /// Beats per frame at the current tempo.
+    pub beats_per_frame: f64,
+}
+
+impl Ctx {
+    pub fn new(sample_rate: f32, frames: usize, beat: f64, bpm: f64) -> Self {
+        Self {
+            sample_rate,
+            frames,
+            beat,
+            beats_per_frame: bpm / 60.0 / f64::from(sample_rate),
+        }
+    }
+}
+
+/// A node's DSP. `ins[k]` holds exactly `ctx.frames` samples of the k-th signal parameter (constants arrive as
+/// filled buffers); write the first `ctx.frames` samples of each output block.
+pub trait Processor: Send {
+    /// Real-time: audio thread.
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]);
+}
+
+/// The k-th input, or silence of the right length when the graph did not wire it (never happens for compiled graphs).
+#[inline]
+pub fn input<'a>(ins: &[&'a [f32]], k: usize, frames: usize) -> &'a [f32] {
+    match ins.get(k) {
+        Some(s) => s,
+        None => &ZEROS[..frames.min(MAX_BLOCK)],
+    }
+}
+
+/// The first `frames` samples of output `k`, if the node has it.
+#[inline]
+pub fn output(outs: &mut [Block], k: usize, frames: usize) -> Option<&mut [f32]> {
+    outs.get_mut(k).map(|b| &mut b[..frames.min(MAX_BLOCK)])
+}
+
+/// Whether every sample of a block is the same, so per-sample coefficient work can be skipped.
+#[inline]
+pub fn is_constant(x: &[f32]) -> bool {
+    x.first().is_none_or(|&v| x.iter().all(|&y| y == v))
+}

@@ -1,0 +1,110 @@
+//! Level and combination processors: gain, mix, pan, clip, drive, arithmetic, summing and the `out` bus.
+//! `process`: audio thread.
+
+use super::fast::{sin_turns, soft_clip};
+use super::{Block, Ctx, Processor, input, output};
+
+/// The binary operators of patch arithmetic, and the simple one-input shapers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// in · amount
+    Gain,
+    /// hard clip at ±limit
+    Clip,
+    /// soft_clip(in · amount)
+    Drive,
+}
+
+/// Two inputs → one output, sample by sample.
+pub struct Binary(pub Op);
+
+impl Processor for Binary {
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames;
+        let (a, b) = (input(ins, 0, n), input(ins, 1, n));
+        let Some(out) = output(outs, 0, n) else {
+            return;
+        };
+        let pairs = out.iter_mut().zip(a.iter().zip(b));
+        match self.0 {
+            Op::Add => pairs.for_each(|(o, (&a, &b))| *o = a + b),
+            Op::Sub => pairs.for_each(|(o, (&a, &b))| *o = a - b),
+            Op::Mul | Op::Gain => pairs.for_each(|(o, (&a, &b))| *o = a * b),
+            // Division by (nearly) zero gives 0, not inf: one stray value must not blow up the patch.
+            Op::Div => {
+                pairs.for_each(|(o, (&a, &b))| *o = if b.abs() > 1e-12 { a / b } else { 0.0 });
+            }
+            Op::Clip => pairs.for_each(|(o, (&a, &b))| {
+                let l = b.abs();
+                *o = a.clamp(-l, l);
+            }),
+            Op::Drive => pairs.for_each(|(o, (&a, &b))| *o = soft_clip(a * b)),
+        }
+    }
+}
+
+/// Sums any number of inputs (the `out` bus uses these when several chains meet).
+pub struct Sum;
+
+impl Processor for Sum {
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let Some(out) = output(outs, 0, ctx.frames) else {
+            return;
+        };
+        out.fill(0.0);
+        for i in ins {
+            for (o, &v) in out.iter_mut().zip(*i) {
+                *o += v;
+            }
+        }
+    }
+}
+
+/// Inputs `in`, `b`, `amount`: a crossfade, in·(1−amount) + b·amount.
+pub struct Mix;
+
+impl Processor for Mix {
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames;
+        let (a, b, m) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));
+        let Some(out) = output(outs, 0, n) else {
+            return;
+        };
+        for (((o, &a), &b), &m) in out.iter_mut().zip(a).zip(b).zip(m) {
+            let m = m.clamp(0.0, 1.0);
+            *o = a + (b - a) * m;
+        }
+    }
+}
+
+/// Equal-power pan. Inputs `in`, `pos` (−1 left … 1 right); outputs left, right.
+pub struct Pan;
+
+impl Processor for Pan {
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames;
+        let (x, pos) = (input(ins, 0, n), input(ins, 1, n));
+        let [l, r, ..] = outs else { return };
+        for (((l, r), &x), &p) in l[..n].iter_mut().zip(&mut r[..n]).zip(x).zip(pos) {
+            let t = (p.clamp(-1.0, 1.0) + 1.0) * 0.125;
+            *l = x * sin_turns(0.25 - t);
+            *r = x * sin_turns(t);
+        }
+    }
+}
+
+/// The master bus: inputs left, right; copied to outputs left, right for the engine to read.
+pub struct Out;
+
+impl Processor for Out {
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames;
+        for (k, block) in outs.iter_mut().enumerate().take(2) {
+            block[..n].copy_from_slice(input(ins, k, n));
+        }
+    }
+}

@@ -1,0 +1,578 @@
+//! The node registry: every node's name, ports, defaults, ranges, help, and how to build its processor.
+//! The compiler resolves names here; the grammar knows none of them. Pure data, any thread.
+
+use super::Processor;
+use super::delay::Delay;
+use super::env::{Adsr, Perc};
+use super::filter::{BAND, HIGH, LOW, Svf};
+use super::mix::{Binary, Mix, Op, Out, Pan, Sum};
+use super::noise::Noise;
+use super::osc::{Osc, Shape};
+use super::reverb::Reverb;
+use super::time::{Clock, SampleHold, Seq, Slew};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    None,
+    Hz,
+    Seconds,
+    Beats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// An audio-rate input: a number, a signal or an expression.
+    Signal,
+    /// A number fixed when the node is built (e.g. a delay's longest time).
+    Setting,
+    /// A list of numbers and rests.
+    List,
+    /// One of a few names.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDef {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub default: f32,
+    pub min: f32,
+    pub max: f32,
+    pub unit: Unit,
+    pub help: &'static str,
+}
+
+/// What a processor is built from. Signal inputs arrive at run time; everything else is here.
+pub struct BuildCtx<'a> {
+    pub sample_rate: f32,
+    pub seed: u64,
+    /// Values of `Setting` params, in declaration order among settings.
+    pub settings: &'a [f32],
+    pub list: &'a [Option<f32>],
+    pub choice: usize,
+    /// Which signal inputs are wired to another node (rather than constants).
+    pub wired: &'a [bool],
+}
+
+pub struct NodeDef {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub params: &'static [ParamDef],
+    pub outputs: &'static [&'static str],
+    /// The parameter a chain feeds (`a -> b` sets b's main input).
+    pub main_input: Option<&'static str>,
+    /// The parameter a bare first argument sets (`lowpass 800`).
+    pub positional: Option<&'static str>,
+    /// When the positional value carries a Hz unit it sets this parameter instead (`clock 8hz`).
+    pub hz_param: Option<&'static str>,
+    /// Internal nodes made by the compiler (arithmetic, sums); not listed or callable.
+    pub hidden: bool,
+    pub build: fn(&BuildCtx) -> Box<dyn Processor>,
+}
+
+impl NodeDef {
+    pub fn param(&self, name: &str) -> Option<(usize, &ParamDef)> {
+        self.params.iter().enumerate().find(|(_, p)| p.name == name)
+    }
+
+    pub fn output(&self, name: &str) -> Option<usize> {
+        self.outputs.iter().position(|o| *o == name)
+    }
+
+    /// Signal parameters in input order.
+    pub fn signals(&self) -> impl Iterator<Item = &ParamDef> {
+        self.params.iter().filter(|p| p.kind == ParamKind::Signal)
+    }
+
+    pub fn is_stereo(&self) -> bool {
+        self.outputs == ["left", "right"]
+    }
+}
+
+const fn sig(
+    name: &'static str,
+    default: f32,
+    min: f32,
+    max: f32,
+    unit: Unit,
+    help: &'static str,
+) -> ParamDef {
+    ParamDef {
+        name,
+        kind: ParamKind::Signal,
+        default,
+        min,
+        max,
+        unit,
+        help,
+    }
+}
+
+const IN: ParamDef = sig("in", 0.0, -1e9, 1e9, Unit::None, "the signal to process");
+const FREQ: ParamDef = sig(
+    "freq",
+    440.0,
+    -24_000.0,
+    24_000.0,
+    Unit::Hz,
+    "frequency; accepts notes like a4",
+);
+const MONO: &[&str] = &["out"];
+const STEREO: &[&str] = &["left", "right"];
+
+macro_rules! osc {
+    ($name:literal, $shape:expr, $help:literal, $params:expr) => {
+        NodeDef {
+            name: $name,
+            help: $help,
+            params: $params,
+            outputs: MONO,
+            main_input: Some("freq"),
+            positional: Some("freq"),
+            hz_param: None,
+            hidden: false,
+            build: |c| Box::new(Osc::new($shape, c.sample_rate)),
+        }
+    };
+}
+
+macro_rules! filter {
+    ($name:literal, $mode:expr, $help:literal) => {
+        NodeDef {
+            name: $name,
+            help: $help,
+            params: &[
+                IN,
+                sig(
+                    "cutoff",
+                    1000.0,
+                    10.0,
+                    20_000.0,
+                    Unit::Hz,
+                    "cutoff frequency",
+                ),
+                sig(
+                    "q",
+                    0.707,
+                    0.1,
+                    50.0,
+                    Unit::None,
+                    "resonance; 0.707 is flat, higher rings",
+                ),
+            ],
+            outputs: MONO,
+            main_input: Some("in"),
+            positional: Some("cutoff"),
+            hz_param: None,
+            hidden: false,
+            build: |c| Box::new(Svf::<$mode>::new(c.sample_rate)),
+        }
+    };
+}
+
+macro_rules! op {
+    ($name:literal, $op:expr, $hidden:expr, $help:literal, $params:expr, $pos:expr) => {
+        NodeDef {
+            name: $name,
+            help: $help,
+            params: $params,
+            outputs: MONO,
+            main_input: Some($params[0].name),
+            positional: $pos,
+            hz_param: None,
+            hidden: $hidden,
+            build: |_| Box::new(Binary($op)),
+        }
+    };
+}
+
+const AB: &[ParamDef] = &[
+    sig("a", 0.0, -1e9, 1e9, Unit::None, ""),
+    sig("b", 0.0, -1e9, 1e9, Unit::None, ""),
+];
+
+pub static NODES: &[NodeDef] = &[
+    osc!("sine", Shape::Sine, "sine oscillator", &[FREQ]),
+    osc!("saw", Shape::Saw, "band-limited sawtooth, −1..1", &[FREQ]),
+    osc!(
+        "square",
+        Shape::Square,
+        "band-limited pulse; width is the high fraction",
+        &[
+            FREQ,
+            sig("width", 0.5, 0.001, 0.999, Unit::None, "pulse width"),
+        ]
+    ),
+    osc!(
+        "triangle",
+        Shape::Triangle,
+        "band-limited triangle",
+        &[FREQ]
+    ),
+    osc!(
+        "phasor",
+        Shape::Phasor,
+        "ramp 0..1, for modulation",
+        &[FREQ]
+    ),
+    NodeDef {
+        name: "noise",
+        help: "white or pink noise, −1..1, repeatable for a given seed",
+        params: &[ParamDef {
+            name: "color",
+            kind: ParamKind::Choice(&["white", "pink"]),
+            default: 0.0,
+            min: 0.0,
+            max: 1.0,
+            unit: Unit::None,
+            help: "white or pink",
+        }],
+        outputs: MONO,
+        main_input: None,
+        positional: Some("color"),
+        hz_param: None,
+        hidden: false,
+        build: |c| Box::new(Noise::new(c.seed, c.choice == 1)),
+    },
+    filter!(
+        "lowpass",
+        LOW,
+        "resonant 12 dB/oct lowpass (state-variable)"
+    ),
+    filter!(
+        "highpass",
+        HIGH,
+        "resonant 12 dB/oct highpass (state-variable)"
+    ),
+    filter!(
+        "bandpass",
+        BAND,
+        "resonant bandpass (state-variable), unity gain at cutoff for q=1"
+    ),
+    op!(
+        "gain",
+        Op::Gain,
+        false,
+        "multiply by amount (linear)",
+        &[IN, sig("amount", 1.0, -1e9, 1e9, Unit::None, "gain factor"),],
+        Some("amount")
+    ),
+    op!(
+        "clip",
+        Op::Clip,
+        false,
+        "hard clip at ±limit",
+        &[IN, sig("limit", 1.0, 0.0, 1e9, Unit::None, "clip level"),],
+        Some("limit")
+    ),
+    op!(
+        "drive",
+        Op::Drive,
+        false,
+        "tanh-style saturation of in·amount",
+        &[
+            IN,
+            sig(
+                "amount",
+                2.0,
+                0.0,
+                1000.0,
+                Unit::None,
+                "drive into the curve"
+            ),
+        ],
+        Some("amount")
+    ),
+    NodeDef {
+        name: "mix",
+        help: "crossfade: in·(1−amount) + b·amount",
+        params: &[
+            IN,
+            sig("b", 0.0, -1e9, 1e9, Unit::None, "the other signal"),
+            sig("amount", 0.5, 0.0, 1.0, Unit::None, "0 = in, 1 = b"),
+        ],
+        outputs: MONO,
+        main_input: Some("in"),
+        positional: Some("amount"),
+        hz_param: None,
+        hidden: false,
+        build: |_| Box::new(Mix),
+    },
+    NodeDef {
+        name: "pan",
+        help: "equal-power pan to stereo",
+        params: &[
+            IN,
+            sig(
+                "pos",
+                0.0,
+                -1.0,
+                1.0,
+                Unit::None,
+                "−1 left, 0 centre, 1 right",
+            ),
+        ],
+        outputs: STEREO,
+        main_input: Some("in"),
+        positional: Some("pos"),
+        hz_param: None,
+        hidden: false,
+        build: |_| Box::new(Pan),
+    },
+    NodeDef {
+        name: "delay",
+        help: "echo with feedback; time can be modulated",
+        params: &[
+            IN,
+            sig("time", 0.25, 0.0, 60.0, Unit::Seconds, "delay time"),
+            sig("feedback", 0.3, -0.99, 0.99, Unit::None, "echo fed back"),
+            sig("mix", 0.5, 0.0, 1.0, Unit::None, "0 dry … 1 only echoes"),
+            ParamDef {
+                name: "max",
+                kind: ParamKind::Setting,
+                default: 4.0,
+                min: 0.01,
+                max: 60.0,
+                unit: Unit::Seconds,
+                help: "longest time the line holds (fixed when built)",
+            },
+        ],
+        outputs: MONO,
+        main_input: Some("in"),
+        positional: Some("time"),
+        hz_param: None,
+        hidden: false,
+        build: |c| {
+            Box::new(Delay::new(
+                c.sample_rate,
+                c.settings.first().copied().unwrap_or(4.0),
+            ))
+        },
+    },
+    NodeDef {
+        name: "reverb",
+        help: "stereo room reverb",
+        params: &[
+            IN,
+            sig("size", 0.7, 0.0, 1.0, Unit::None, "room size / decay"),
+            sig("damp", 0.5, 0.0, 1.0, Unit::None, "high-frequency damping"),
+            sig("mix", 0.3, 0.0, 1.0, Unit::None, "0 dry … 1 wet"),
+        ],
+        outputs: STEREO,
+        main_input: Some("in"),
+        positional: Some("mix"),
+        hz_param: None,
+        hidden: false,
+        build: |c| Box::new(Reverb::new(c.sample_rate)),
+    },
+    NodeDef {
+        name: "adsr",
+        help: "attack-decay-sustain-release envelope, 0..1, following a gate",
+        params: &[
+            sig(
+                "gate",
+                0.0,
+                -1e9,
+                1e9,
+                Unit::None,
+                "high (> 0) holds the note",
+            ),
+            sig("a", 0.01, 0.0, 60.0, Unit::Seconds, "attack time"),
+            sig(
+                "d",
+                0.1,
+                0.0,
+                60.0,
+                Unit::Seconds,
+                "decay time (to −60 dB of the way)",
+            ),
+            sig("s", 0.7, 0.0, 1.0, Unit::None, "sustain level"),
+            sig(
+                "r",
+                0.3,
+                0.0,
+                60.0,
+                Unit::Seconds,
+                "release time (to −60 dB)",
+            ),
+        ],
+        outputs: MONO,
+        main_input: Some("gate"),
+        positional: Some("gate"),
+        hz_param: None,
+        hidden: false,
+        build: |c| Box::new(Adsr::new(c.sample_rate)),
+    },
+    NodeDef {
+        name: "perc",
+        help: "percussive envelope: attack then decay on each trigger",
+        params: &[
+            sig(
+                "trig",
+                0.0,
+                -1e9,
+                1e9,
+                Unit::None,
+                "a rising edge starts the envelope",
+            ),
+            sig("a", 0.002, 0.0, 60.0, Unit::Seconds, "attack time"),
+            sig("d", 0.3, 0.0, 60.0, Unit::Seconds, "decay time (to −60 dB)"),
+        ],
+        outputs: MONO,
+        main_input: Some("trig"),
+        positional: Some("trig"),
+        hz_param: None,
+        hidden: false,
+        build: |c| Box::new(Perc::new(c.sample_rate)),
+    },
+    NodeDef {
+        name: "clock",
+        help: "gate pulses every N beats (follows bpm), or at a rate in Hz",
+        params: &[
+            sig(
+                "every",
+                1.0,
+                0.0,
+                1e6,
+                Unit::Beats,
+                "beats per tick: 1/4 = sixteenths",
+            ),
+            sig(
+                "rate",
+                0.0,
+                0.0,
+                24_000.0,
+                Unit::Hz,
+                "ticks per second; overrides every when > 0",
+            ),
+        ],
+        outputs: MONO,
+        main_input: None,
+        positional: Some("every"),
+        hz_param: Some("rate"),
+        hidden: false,
+        build: |c| Box::new(Clock::new(c.sample_rate)),
+    },
+    NodeDef {
+        name: "seq",
+        help: "step sequencer over a list (_ is a rest); outputs the value and .gate",
+        params: &[
+            ParamDef {
+                name: "steps",
+                kind: ParamKind::List,
+                default: 0.0,
+                min: -1e9,
+                max: 1e9,
+                unit: Unit::None,
+                help: "the values, e.g. [a3 c4 _ e4]",
+            },
+            sig("every", 0.25, 0.0, 1e6, Unit::Beats, "beats per step"),
+            sig(
+                "trig",
+                0.0,
+                -1e9,
+                1e9,
+                Unit::None,
+                "when connected, each rising edge steps instead",
+            ),
+            sig(
+                "len",
+                0.5,
+                0.0,
+                1.0,
+                Unit::None,
+                "gate length, fraction of a step",
+            ),
+        ],
+        outputs: &["out", "gate"],
+        main_input: Some("trig"),
+        positional: Some("steps"),
+        hz_param: None,
+        hidden: false,
+        build: |c| {
+            Box::new(Seq::new(
+                c.list.to_vec(),
+                c.wired.get(1).copied().unwrap_or(false),
+            ))
+        },
+    },
+    NodeDef {
+        name: "sample_hold",
+        help: "samples in on each rising edge of trig and holds it",
+        params: &[
+            IN,
+            sig("trig", 0.0, -1e9, 1e9, Unit::None, "rising edges sample"),
+        ],
+        outputs: MONO,
+        main_input: Some("in"),
+        positional: Some("trig"),
+        hz_param: None,
+        hidden: false,
+        build: |_| Box::new(SampleHold::default()),
+    },
+    NodeDef {
+        name: "slew",
+        help: "glide: follows in, taking time seconds for a jump",
+        params: &[
+            IN,
+            sig(
+                "time",
+                0.05,
+                0.0,
+                60.0,
+                Unit::Seconds,
+                "time to cover 99% of a jump",
+            ),
+        ],
+        outputs: MONO,
+        main_input: Some("in"),
+        positional: Some("time"),
+        hz_param: None,
+        hidden: false,
+        build: |c| Box::new(Slew::new(c.sample_rate)),
+    },
+    NodeDef {
+        name: "out",
+        help: "the stereo master; mono signals go to both sides, out.left / out.right address one",
+        params: &[
+            sig("left", 0.0, -1e9, 1e9, Unit::None, "left channel"),
+            sig("right", 0.0, -1e9, 1e9, Unit::None, "right channel"),
+        ],
+        outputs: STEREO,
+        main_input: None,
+        positional: None,
+        hz_param: None,
+        hidden: false,
+        build: |_| Box::new(Out),
+    },
+    op!("add", Op::Add, true, "a + b", AB, None),
+    op!("sub", Op::Sub, true, "a − b", AB, None),
+    op!("mul", Op::Mul, true, "a · b", AB, None),
+    op!("div", Op::Div, true, "a / b", AB, None),
+    NodeDef {
+        name: "sum",
+        help: "sums its inputs",
+        params: &[],
+        outputs: MONO,
+        main_input: None,
+        positional: None,
+        hz_param: None,
+        hidden: true,
+        build: |_| Box::new(Sum),
+    },
+];
+
+/// Directives are statements that set globals rather than make nodes.
+pub static DIRECTIVES: &[(&str, &str)] = &[(
+    "bpm",
+    "tempo in beats per minute, e.g. `bpm 120`; clocks and seqs follow it",
+)];
+
+pub fn lookup(name: &str) -> Option<&'static NodeDef> {
+    NODES.iter().find(|n| n.name == name)
+}
+
+/// Nodes a user can call, in reference order.
+pub fn public() -> impl Iterator<Item = &'static NodeDef> {
+    NODES.iter().filter(|n| !n.hidden)
+}

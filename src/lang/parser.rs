@@ -1,0 +1,337 @@
+//! pest → AST. The only file that sees pest types; errors leave as `Diagnostic`s with byte spans. Control thread.
+
+use super::ast::{Arg, BinOp, Call, Chain, Expr, ExprKind, Ident, Patch, Statement, Unit};
+use super::diagnostic::Diagnostic;
+use super::span::Span;
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::LazyLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/patch.pest"]
+struct PatchParser;
+
+/// Deeper nesting than this is refused before pest sees it, so no input can overflow the stack.
+const MAX_NESTING: usize = 64;
+/// Longest run of operators in one expression.
+const MAX_OPERATORS: usize = 1024;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+});
+
+/// Parse a whole patch.
+pub fn parse(src: &str) -> Result<Patch, Vec<Diagnostic>> {
+    check_nesting(src)?;
+    let mut pairs =
+        PatchParser::parse(Rule::patch, src).map_err(|e| vec![syntax_error(&e, src)])?;
+    let Some(patch) = pairs.next() else {
+        return Ok(Patch { statements: vec![] });
+    };
+    let mut statements = Vec::new();
+    for pair in patch.into_inner() {
+        if pair.as_rule() == Rule::statement {
+            statements.push(statement(pair)?);
+        }
+    }
+    Ok(Patch { statements })
+}
+
+fn span_of(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn ident(pair: &Pair<Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span_of(pair),
+    }
+}
+
+type Res<T> = Result<T, Vec<Diagnostic>>;
+
+fn statement(pair: Pair<Rule>) -> Res<Statement> {
+    let Some(inner) = pair.into_inner().next() else {
+        return Err(vec![]);
+    };
+    match inner.as_rule() {
+        Rule::binding => {
+            let mut it = inner.into_inner();
+            let (Some(name), Some(body)) = (it.next(), it.next()) else {
+                return Err(vec![]);
+            };
+            Ok(Statement::Binding {
+                name: ident(&name),
+                chain: chain(body)?,
+            })
+        }
+        _ => Ok(Statement::Chain(chain(inner)?)),
+    }
+}
+
+fn chain(pair: Pair<Rule>) -> Res<Chain> {
+    let span = span_of(&pair);
+    let stages = pair.into_inner().map(stage).collect::<Res<Vec<_>>>()?;
+    Ok(Chain { stages, span })
+}
+
+fn stage(pair: Pair<Rule>) -> Res<Expr> {
+    expr(pair)
+}
+
+fn call(pair: Pair<Rule>) -> Res<Expr> {
+    let span = span_of(&pair);
+    let mut it = pair.into_inner();
+    let Some(name) = it.next() else {
+        return Err(vec![]);
+    };
+    let mut args = Vec::new();
+    for arg in it {
+        if arg.as_rule() == Rule::kwarg {
+            let mut kv = arg.into_inner();
+            let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
+                return Err(vec![]);
+            };
+            args.push(Arg::Keyword {
+                name: ident(&k),
+                value: expr(v)?,
+            });
+        } else {
+            args.push(Arg::Positional(expr(arg)?));
+        }
+    }
+    Ok(Expr {
+        kind: ExprKind::Call(Call {
+            name: ident(&name),
+            args,
+        }),
+        span,
+    })
+}
+
+fn expr(pair: Pair<Rule>) -> Res<Expr> {
+    let span = span_of(&pair);
+    if pair.clone().into_inner().count() > MAX_OPERATORS * 2 {
+        return Err(vec![
+            Diagnostic::error("E001", span, "this expression is too long")
+                .with_help("split it with bindings: `a = …` then use `a`"),
+        ]);
+    }
+    PRATT
+        .map_primary(primary)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let span = span_of(&op).to(rhs.span);
+            Ok(Expr {
+                kind: ExprKind::Neg(Box::new(rhs)),
+                span,
+            })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let op = match op.as_rule() {
+                Rule::add => BinOp::Add,
+                Rule::sub => BinOp::Sub,
+                Rule::mul => BinOp::Mul,
+                _ => BinOp::Div,
+            };
+            let span = lhs.span.to(rhs.span);
+            Ok(Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+                span,
+            })
+        })
+        .parse(pair.into_inner())
+}
+
+fn primary(pair: Pair<Rule>) -> Res<Expr> {
+    let span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::call => return call(pair),
+        Rule::quantity => quantity(&pair, span)?,
+        Rule::note => note(pair.as_str(), span)?,
+        Rule::rest => ExprKind::Rest,
+        Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Res<Vec<_>>>()?),
+        Rule::port_ref => {
+            let mut it = pair.into_inner();
+            let (Some(b), Some(p)) = (it.next(), it.next()) else {
+                return Err(vec![]);
+            };
+            ExprKind::Port {
+                base: ident(&b),
+                port: ident(&p),
+            }
+        }
+        Rule::paren => {
+            let Some(inner) = pair.into_inner().next() else {
+                return Err(vec![]);
+            };
+            let mut c = chain(inner)?;
+            if c.stages.len() == 1 {
+                let mut only = c.stages.remove(0);
+                only.span = span;
+                return Ok(only);
+            }
+            ExprKind::Chain(c)
+        }
+        _ => ExprKind::Name(ident(&pair)),
+    };
+    Ok(Expr { kind, span })
+}
+
+fn quantity(pair: &Pair<Rule>, span: Span) -> Res<ExprKind> {
+    let mut it = pair.clone().into_inner();
+    let number = it.next().map_or("", |p| p.as_str());
+    let value: f64 = number.parse().map_err(|_| {
+        vec![Diagnostic::error(
+            "E001",
+            span,
+            format!("`{number}` is not a number"),
+        )]
+    })?;
+    if !value.is_finite() {
+        return Err(vec![Diagnostic::error(
+            "E001",
+            span,
+            "this number is too large",
+        )]);
+    }
+    let unit = it
+        .next()
+        .map(|u| match u.as_str().to_ascii_lowercase().as_str() {
+            "khz" => Unit::KHz,
+            "hz" => Unit::Hz,
+            "ms" => Unit::Ms,
+            _ => Unit::S,
+        });
+    Ok(ExprKind::Number { value, unit })
+}
+
+/// Note name → Hz, equal temperament, a4 = 440.
+fn note(text: &str, span: Span) -> Res<ExprKind> {
+    let bytes = text.as_bytes();
+    let pc: i32 = match bytes.first().map(u8::to_ascii_lowercase) {
+        Some(b'c') => 0,
+        Some(b'd') => 2,
+        Some(b'e') => 4,
+        Some(b'f') => 5,
+        Some(b'g') => 7,
+        Some(b'a') => 9,
+        Some(b'b') => 11,
+        _ => return Err(vec![Diagnostic::error("E001", span, "not a note name")]),
+    };
+    let (acc, rest) = match bytes.get(1) {
+        Some(b'#') => (1, &text[2..]),
+        Some(b'b') => (-1, &text[2..]),
+        _ => (0, &text[1..]),
+    };
+    let octave: i32 = rest.parse().unwrap_or(4);
+    let midi = (octave + 1) * 12 + pc + acc;
+    let hz = 440.0 * 2f64.powf(f64::from(midi - 69) / 12.0);
+    Ok(ExprKind::Note {
+        name: text.to_string(),
+        hz,
+    })
+}
+
+fn check_nesting(src: &str) -> Res<()> {
+    let mut depth = 0usize;
+    for (i, c) in src.char_indices() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(vec![
+                        Diagnostic::error(
+                            "E001",
+                            Span::new(i, i + 1),
+                            "brackets nested too deeply",
+                        )
+                        .with_help(format!(
+                            "at most {MAX_NESTING} levels; use bindings instead"
+                        )),
+                    ]);
+                }
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::statement | Rule::chain | Rule::binding | Rule::call | Rule::expr | Rule::tight => {
+            "a node or value"
+        }
+        Rule::kwarg => "a parameter",
+        Rule::ident => "a name",
+        Rule::quantity | Rule::number => "a number",
+        Rule::unit => "a unit",
+        Rule::note => "a note",
+        Rule::list => "a list",
+        Rule::paren => "`(`",
+        Rule::add | Rule::sub | Rule::mul | Rule::div => "an operator",
+        Rule::neg => "`-`",
+        Rule::rest => "`_`",
+        Rule::port_ref => "a port",
+        _ => return None,
+    })
+}
+
+fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = src[pos..].chars().next();
+    let found_text = match found {
+        None => "end of file".to_string(),
+        Some('\n' | '\r') => "end of line".to_string(),
+        Some(c) => format!("`{c}`"),
+    };
+    let mut expected: Vec<&str> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| rule_name(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => vec![],
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    // A node or value may start with a name; saying both is noise.
+    if expected.contains(&"a node or value") {
+        expected.retain(|e| *e != "a name");
+    }
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found_text}"),
+        [one] => format!("expected {one}, found {found_text}"),
+        [init @ .., last] => format!("expected {} or {last}, found {found_text}", init.join(", ")),
+    };
+    let end = found.map_or(pos, |c| pos + c.len_utf8());
+    let d = Diagnostic::error("E001", Span::new(pos, end), message);
+    match found {
+        Some('=') => d.with_help(
+            "a parameter is written `name=value`, right after its node: `lowpass 800 q=0.7`",
+        ),
+        Some('\n' | '\r') | None => {
+            d.with_help("a chain continues on the next line only after a trailing `->`")
+        }
+        Some(')') => d.with_help("check that every `(` has its `)`"),
+        _ => d.with_help("a statement is `name = chain` or a chain such as `sine 440 -> out`"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,16 @@
+//! synchrotron-tui: a terminal live-coding synthesizer.
+//!
+//! Module map (dependencies point one way: `lang` → `compile` → `engine` ← `audio`):
+//! - `lang`    — patch text → AST with byte spans, and `Diagnostic`s. Control thread.
+//! - `compile` — AST → `GraphSpec` → built `engine::Graph` (all allocation happens here). Control thread.
+//! - `dsp`     — the `Processor` trait, the node registry and every processor. Pure DSP; runs where it is called.
+//! - `engine`  — `Engine::process`, the only code that runs on the audio thread.
+//! - `audio`   — the offline renderer and WAV output. Control thread.
+//! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
+
+pub mod audio;
+pub mod cli;
+pub mod compile;
+pub mod dsp;
+pub mod engine;
+pub mod lang;

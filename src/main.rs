@@ -1,0 +1,162 @@
+//! The `synchrotron-tui` binary: argument parsing and the `check`, `render` and `nodes` commands. Control thread.
+//! `anyhow` lives only here; every user-caused failure prints one clear line (or rustc-style diagnostics) and exits
+//! non-zero.
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use synchrotron_tui::audio::offline;
+use synchrotron_tui::cli;
+use synchrotron_tui::compile::{self, Settings};
+use synchrotron_tui::engine::Engine;
+
+#[derive(Parser)]
+#[command(
+    name = "synchrotron-tui",
+    version,
+    about = "A terminal live-coding synthesizer"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a patch: exit 0 when it is valid, otherwise print diagnostics and exit 1.
+    Check {
+        patch: PathBuf,
+        /// Also print the resolved graph, one node per line.
+        #[arg(long)]
+        graph: bool,
+    },
+    /// Render a patch to a 32-bit float stereo WAV file.
+    Render {
+        patch: PathBuf,
+        /// Output WAV file.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Length in seconds.
+        #[arg(short, long, default_value_t = 10.0, value_parser = positive_seconds)]
+        seconds: f64,
+        #[arg(long, default_value_t = 48_000, value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+        sample_rate: u32,
+        /// Frames per engine call, as a sound card would ask.
+        #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=16_384))]
+        buffer_size: u32,
+        /// Seed for noise sources.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Show the node reference, or one node's parameters.
+    Nodes { name: Option<String> },
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 24.0 * 3600.0 => Ok(v),
+        _ => Err("expected a number of seconds greater than 0".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Check { patch, graph } => check(&patch, graph),
+        Command::Render {
+            patch,
+            out,
+            seconds,
+            sample_rate,
+            buffer_size,
+            seed,
+        } => render(
+            &patch,
+            &out,
+            seconds,
+            sample_rate,
+            buffer_size as usize,
+            seed,
+        ),
+        Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
+            Ok(text) => {
+                print!("{text}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => bail!(e),
+        },
+    }
+}
+
+fn check(path: &Path, graph: bool) -> Result<ExitCode> {
+    let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
+    match cli::check_rendered(path, &src) {
+        Ok((checked, warnings)) => {
+            if graph {
+                print!("{}", checked.spec);
+            }
+            eprint!("{warnings}");
+            eprintln!("{}: ok", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(text) => {
+            eprint!("{text}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn render(
+    path: &Path,
+    out: &Path,
+    seconds: f64,
+    sample_rate: u32,
+    buffer_size: usize,
+    seed: u64,
+) -> Result<ExitCode> {
+    let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
+    let checked = match cli::check_rendered(path, &src) {
+        Ok((c, warnings)) => {
+            eprint!("{warnings}");
+            c
+        }
+        Err(text) => {
+            eprint!("{text}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let settings = Settings {
+        sample_rate: sample_rate as f32,
+        seed,
+    };
+    let graph = compile::build(&checked.spec, &settings)
+        .map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
+    let frames = (seconds * f64::from(sample_rate)).round() as usize;
+    let started = Instant::now();
+    let mut engine = Engine::new(graph, sample_rate as f32);
+    let samples = offline::render(&mut engine, frames, buffer_size);
+    let took = started.elapsed().as_secs_f64();
+    offline::write_wav(out, &samples, sample_rate)
+        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+    println!(
+        "rendered {seconds} s to {} in {:.3} s ({:.0}x faster than real time), peak {:.1} dBFS",
+        out.display(),
+        took,
+        seconds / took.max(1e-9),
+        20.0 * peak.max(1e-9).log10()
+    );
+    Ok(ExitCode::SUCCESS)
+}
