@@ -4,6 +4,10 @@
 
 use super::{Block, Ctx, Processor, input, output};
 
+/// Rounding slack: a position this close below a step boundary counts as on it, so rational rates tick on the
+/// exact frame instead of one late after float rounding.
+const SNAP: f64 = 1e-9;
+
 /// Beat position of frame `i` of the block.
 #[inline]
 fn beat_at(ctx: &Ctx, i: usize) -> f64 {
@@ -36,10 +40,13 @@ impl Processor for Clock {
         for (i, ((o, &e), &r)) in out.iter_mut().zip(every).zip(rate).enumerate() {
             let ph = if r > 0.0 {
                 let p = self.phase;
-                self.phase = (self.phase + f64::from(r) * self.inv_sr).fract();
+                self.phase += f64::from(r) * self.inv_sr;
+                if self.phase >= 1.0 - SNAP {
+                    self.phase = (self.phase - 1.0).max(0.0).fract();
+                }
                 p
             } else if e > 0.0 {
-                (beat_at(ctx, i) / f64::from(e)).rem_euclid(1.0)
+                (beat_at(ctx, i) / f64::from(e) + SNAP).rem_euclid(1.0)
             } else {
                 1.0
             };
@@ -82,7 +89,7 @@ impl Seq {
             self.trig = high;
             (self.pos % len, if high { 0.0 } else { 1.0 })
         } else if every > 0.0 {
-            let x = beat_at(ctx, i) / f64::from(every);
+            let x = beat_at(ctx, i) / f64::from(every) + SNAP;
             let step = x.floor();
             (step.rem_euclid(len as f64) as usize, x - step)
         } else {

@@ -321,6 +321,13 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
     };
     let end = found.map_or(pos, |c| pos + c.len_utf8());
     let d = Diagnostic::error("E001", Span::new(pos, end), message);
+    let before = &src[..pos];
+    if before.matches('(').count() > before.matches(')').count() {
+        return d.with_help("a `(` before this is never closed");
+    }
+    if before.matches('[').count() > before.matches(']').count() {
+        return d.with_help("a `[` before this is never closed");
+    }
     match found {
         Some('=') => d.with_help(
             "a parameter is written `name=value`, right after its node: `lowpass 800 q=0.7`",

@@ -108,7 +108,7 @@ impl Resolver<'_> {
                                 e.span,
                                 format!("`{}` takes one value without a name at most", def.name),
                             )
-                            .with_help(Self::param_list_help(def)),
+                            .with_help(Self::positional_help(def)),
                         );
                         ok = false;
                         continue;
@@ -294,6 +294,15 @@ impl Resolver<'_> {
                 span,
                 format!("`{}` of `{}` takes {wants}", p.name, def.name),
             );
+            let number = x / u.scale();
+            d = match p.unit {
+                PUnit::Hz => d.with_help(format!("write `{}={number}hz`", p.name)),
+                PUnit::Seconds => d.with_help(format!(
+                    "write `{}={number}ms` or `{}={number}s`",
+                    p.name, p.name
+                )),
+                PUnit::Beats | PUnit::None => d.with_help(format!("write `{}={number}`", p.name)),
+            };
             if def.hz_param.is_some() && u.is_frequency() {
                 d = d.with_help(format!(
                     "for a rate in Hz write `{}={}`",
@@ -319,6 +328,17 @@ impl Resolver<'_> {
             );
         }
         Some(x)
+    }
+
+    fn positional_help(def: &NodeDef) -> String {
+        match (def.positional, def.main_input) {
+            (Some(p), Some(m)) if p != m => format!(
+                "the unnamed value is `{p}`; feed `{m}` with a chain (`x -> {} …`); {}",
+                def.name,
+                Self::param_list_help(def)
+            ),
+            _ => format!("name the others; {}", Self::param_list_help(def)),
+        }
     }
 
     fn param_list_help(def: &NodeDef) -> String {

@@ -120,18 +120,21 @@ impl Resolver<'_> {
         match def.output(&port.name) {
             Some(p) => Some(Value::Mono(Source::Node { node, port: p })),
             None => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E003",
-                        port.span,
-                        format!("`{}` has no output `{}`", def.name, port.name),
-                    )
-                    .with_help(format!(
-                        "`{}` outputs: {}",
-                        def.name,
-                        def.outputs.join(", ")
-                    )),
+                let mut d = Diagnostic::error(
+                    "E003",
+                    port.span,
+                    format!("`{}` has no output `{}`", def.name, port.name),
                 );
+                if let Some(s) =
+                    crate::compile::suggest::closest(&port.name, def.outputs.iter().copied())
+                {
+                    d = d.with_label(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(d.with_help(format!(
+                    "`{}` outputs: {}",
+                    def.name,
+                    def.outputs.join(", ")
+                )));
                 None
             }
         }
