@@ -94,11 +94,7 @@ pub fn describe(def: &NodeDef) -> String {
             }
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "    {:<9} {kind:<6} default {default}{range} — {}",
-            p.name, p.help
-        );
+        let _ = writeln!(out, "    {:<9} {kind:<6} default {default}{range} — {}", p.name, p.help);
     }
     out
 }

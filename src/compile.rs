@@ -58,11 +58,7 @@ fn cycle_error(spec: &GraphSpec, cycle: &schedule::Cycle) -> Diagnostic {
     } else {
         kinds.join(" → ")
     };
-    Diagnostic::error(
-        "E006",
-        node.span,
-        format!("feedback loop with no delay in it ({path})"),
-    )
-    .with_label("this feeds back into itself")
-    .with_help("put a `delay` inside the loop, e.g. `x = (in + x*0.5) -> delay 0.2`")
+    Diagnostic::error("E006", node.span, format!("feedback loop with no delay in it ({path})"))
+        .with_label("this feeds back into itself")
+        .with_help("put a `delay` inside the loop, e.g. `x = (in + x*0.5) -> delay 0.2`")
 }

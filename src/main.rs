@@ -13,11 +13,7 @@ use synchrotron_tui::compile::{self, Settings};
 use synchrotron_tui::engine::Engine;
 
 #[derive(Parser)]
-#[command(
-    name = "synchrotron-tui",
-    version,
-    about = "A terminal live-coding synthesizer"
-)]
+#[command(name = "synchrotron-tui", version, about = "A terminal live-coding synthesizer")]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -39,7 +35,7 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
         /// Length in seconds.
-        #[arg(short, long, default_value_t = 10.0, value_parser = positive_seconds)]
+        #[arg(short, long, default_value_t = 10.0, value_parser = positive_seconds, allow_hyphen_values = true)]
         seconds: f64,
         #[arg(long, default_value_t = 48_000, value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
         sample_rate: u32,
@@ -62,7 +58,10 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e),
+    };
     match run(args.command) {
         Ok(code) => code,
         Err(e) => {
@@ -70,6 +69,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// clap's report folded into one line: its first paragraph, plus where to look.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let text = e.to_string();
+    let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+    eprintln!("{} (see `synchrotron-tui --help`)", first.join(" "));
+    ExitCode::from(2)
 }
 
 fn run(command: Command) -> Result<ExitCode> {
@@ -82,14 +97,7 @@ fn run(command: Command) -> Result<ExitCode> {
             sample_rate,
             buffer_size,
             seed,
-        } => render(
-            &patch,
-            &out,
-            seconds,
-            sample_rate,
-            buffer_size as usize,
-            seed,
-        ),
+        } => render(&patch, &out, seconds, sample_rate, buffer_size as usize, seed),
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
                 print!("{text}");
@@ -118,14 +126,7 @@ fn check(path: &Path, graph: bool) -> Result<ExitCode> {
     }
 }
 
-fn render(
-    path: &Path,
-    out: &Path,
-    seconds: f64,
-    sample_rate: u32,
-    buffer_size: usize,
-    seed: u64,
-) -> Result<ExitCode> {
+fn render(path: &Path, out: &Path, seconds: f64, sample_rate: u32, buffer_size: usize, seed: u64) -> Result<ExitCode> {
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
     let checked = match cli::check_rendered(path, &src) {
         Ok((c, warnings)) => {
@@ -141,15 +142,14 @@ fn render(
         sample_rate: sample_rate as f32,
         seed,
     };
-    let graph = compile::build(&checked.spec, &settings)
-        .map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
+    let graph =
+        compile::build(&checked.spec, &settings).map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
     let frames = (seconds * f64::from(sample_rate)).round() as usize;
     let started = Instant::now();
     let mut engine = Engine::new(graph, sample_rate as f32);
     let samples = offline::render(&mut engine, frames, buffer_size);
     let took = started.elapsed().as_secs_f64();
-    offline::write_wav(out, &samples, sample_rate)
-        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    offline::write_wav(out, &samples, sample_rate).with_context(|| format!("cannot write `{}`", out.display()))?;
     let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
     println!(
         "rendered {seconds} s to {} in {:.3} s ({:.0}x faster than real time), peak {:.1} dBFS",

@@ -32,10 +32,7 @@ pub fn build(spec: &GraphSpec, settings: &Settings) -> Result<Box<Graph>, Cycle>
     for (s, &i) in order.iter().enumerate() {
         slot_of[i] = s;
     }
-    let slots = order
-        .iter()
-        .map(|&i| build_slot(spec, i, &slot_of, settings))
-        .collect();
+    let slots = order.iter().map(|&i| build_slot(spec, i, &slot_of, settings)).collect();
     Ok(Box::new(Graph {
         slots,
         out: slot_of[spec.out],

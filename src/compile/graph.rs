@@ -71,12 +71,7 @@ impl fmt::Display for GraphSpec {
                 match s {
                     Source::Const(v) => write!(f, " {name}={v}")?,
                     Source::Node { node, port } => {
-                        let pname = self.nodes[*node]
-                            .def()
-                            .outputs
-                            .get(*port)
-                            .copied()
-                            .unwrap_or("?");
+                        let pname = self.nodes[*node].def().outputs.get(*port).copied().unwrap_or("?");
                         write!(f, " {name}<-{node}.{pname}")?;
                     }
                 }

@@ -91,13 +91,9 @@ impl<'a> Resolver<'a> {
             };
             if self.bindings.contains_key(name.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E005",
-                        name.span,
-                        format!("`{}` is defined twice", name.name),
-                    )
-                    .with_label("defined again here")
-                    .with_help("rename one of them; each binding names one signal"),
+                    Diagnostic::error("E005", name.span, format!("`{}` is defined twice", name.name))
+                        .with_label("defined again here")
+                        .with_help("rename one of them; each binding names one signal"),
                 );
                 continue;
             }
@@ -131,9 +127,7 @@ impl<'a> Resolver<'a> {
         let key = name.to_string();
         let value = self.chain(chain, &key);
         let b = self.bindings.get_mut(name)?;
-        b.state = value
-            .clone()
-            .map_or(BindingState::Failed, BindingState::Done);
+        b.state = value.clone().map_or(BindingState::Failed, BindingState::Done);
         if let (Some(proxy), Some(v)) = (b.proxy, value.as_ref()) {
             let span = chain.span;
             let src = self.mono(v.clone(), span);
@@ -147,8 +141,7 @@ impl<'a> Resolver<'a> {
     fn proxy_for(&mut self, name: &str) -> Value {
         let existing = self.bindings.get(name).and_then(|b| b.proxy);
         let span = self.bindings.get(name).map_or(Span::default(), |b| b.span);
-        let id =
-            existing.unwrap_or_else(|| self.push_node(format!("{name}/loop"), "sum", vec![], span));
+        let id = existing.unwrap_or_else(|| self.push_node(format!("{name}/loop"), "sum", vec![], span));
         if let Some(b) = self.bindings.get_mut(name) {
             b.proxy = Some(id);
         }
@@ -194,22 +187,15 @@ impl<'a> Resolver<'a> {
                     "right" => (false, true),
                     _ => {
                         self.diags.push(
-                            Diagnostic::error(
-                                "E003",
-                                port.span,
-                                format!("`out` has no side `{}`", port.name),
-                            )
-                            .with_help("use `out.left` or `out.right`"),
+                            Diagnostic::error("E003", port.span, format!("`out` has no side `{}`", port.name))
+                                .with_help("use `out.left` or `out.right`"),
                         );
                         return None;
                     }
                 };
                 let Some((v, span)) = incoming else {
-                    self.diags.push(Diagnostic::error(
-                        "E009",
-                        expr.span,
-                        "nothing comes out of `out`",
-                    ));
+                    self.diags
+                        .push(Diagnostic::error("E009", expr.span, "nothing comes out of `out`"));
                     return None;
                 };
                 self.send_out(v, span, side.0, side.1);
@@ -255,13 +241,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(crate) fn push_node(
-        &mut self,
-        key: String,
-        kind: &'static str,
-        inputs: Vec<Source>,
-        span: Span,
-    ) -> usize {
+    pub(crate) fn push_node(&mut self, key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> usize {
         self.nodes.push(NodeSpec {
             key,
             kind,
@@ -300,14 +280,8 @@ impl<'a> Resolver<'a> {
     fn warn_if_unheard(&mut self, chain: &Chain, value: Option<&Value>) {
         if matches!(value, Some(Value::Mono(_) | Value::Stereo(..))) {
             self.diags.push(
-                Diagnostic::warning(
-                    "W001",
-                    chain.span,
-                    "this chain never reaches `out`, so it is silent",
-                )
-                .with_help(
-                    "end it with `-> out`, or name it (`lead = …`) and use the name elsewhere",
-                ),
+                Diagnostic::warning("W001", chain.span, "this chain never reaches `out`, so it is silent")
+                    .with_help("end it with `-> out`, or name it (`lead = …`) and use the name elsewhere"),
             );
         }
     }
@@ -320,24 +294,14 @@ impl<'a> Resolver<'a> {
         let mut unused: Vec<(Span, String)> = self
             .bindings
             .iter()
-            .filter(|(_, b)| {
-                !b.used
-                    && matches!(
-                        b.state,
-                        BindingState::Done(Value::Mono(_) | Value::Stereo(..))
-                    )
-            })
+            .filter(|(_, b)| !b.used && matches!(b.state, BindingState::Done(Value::Mono(_) | Value::Stereo(..))))
             .map(|(name, b)| (b.span, (*name).to_string()))
             .collect();
         unused.sort_by_key(|(s, _)| s.start);
         for (span, name) in unused {
             self.diags.push(
-                Diagnostic::warning(
-                    "W004",
-                    span,
-                    format!("`{name}` is never used, so it is silent"),
-                )
-                .with_help(format!("send it to the speakers with `{name} -> out`")),
+                Diagnostic::warning("W004", span, format!("`{name}` is never used, so it is silent"))
+                    .with_help(format!("send it to the speakers with `{name} -> out`")),
             );
         }
     }
@@ -364,17 +328,13 @@ impl<'a> Resolver<'a> {
     /// "Unknown name" with the nearest node or binding.
     fn unknown_name(&mut self, name: &str, span: Span) {
         let bindings: Vec<&str> = self.bindings.keys().copied().collect();
-        let candidates = registry::public()
-            .map(|d| d.name)
-            .chain(bindings)
-            .chain(["bpm"]);
+        let candidates = registry::public().map(|d| d.name).chain(bindings).chain(["bpm"]);
         let mut d = Diagnostic::error("E002", span, format!("unknown node or binding `{name}`"));
         if let Some(s) = closest(name, candidates) {
             d = d.with_label(format!("did you mean `{s}`?"));
         }
-        self.diags.push(d.with_help(
-            "`synchrotron-tui nodes` lists every node; bindings are made with `name = …`",
-        ));
+        self.diags
+            .push(d.with_help("`synchrotron-tui nodes` lists every node; bindings are made with `name = …`"));
     }
 }
 
@@ -382,12 +342,8 @@ impl<'a> Resolver<'a> {
 fn reserved_name(name: &str, span: Span) -> Option<Diagnostic> {
     if registry::lookup(name).is_some_and(|d| !d.hidden) || name == "bpm" {
         return Some(
-            Diagnostic::error(
-                "E005",
-                span,
-                format!("`{name}` is a node name and can't be a binding"),
-            )
-            .with_help(format!("pick another name, e.g. `my_{name}`")),
+            Diagnostic::error("E005", span, format!("`{name}` is a node name and can't be a binding"))
+                .with_help(format!("pick another name, e.g. `my_{name}`")),
         );
     }
     None

@@ -44,11 +44,7 @@ fn deps(spec: &GraphSpec, i: usize, feedback: &[(usize, usize)]) -> impl Iterato
 }
 
 /// Kahn's algorithm; on failure returns the nodes left unordered.
-fn kahn(
-    spec: &GraphSpec,
-    keep: &[bool],
-    feedback: &[(usize, usize)],
-) -> Result<Vec<usize>, Vec<usize>> {
+fn kahn(spec: &GraphSpec, keep: &[bool], feedback: &[(usize, usize)]) -> Result<Vec<usize>, Vec<usize>> {
     let n = spec.nodes.len();
     let mut indeg = vec![0usize; n];
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -77,11 +73,7 @@ fn kahn(
 }
 
 /// One loop among the stuck nodes, in signal-flow order.
-fn find_cycle(
-    spec: &GraphSpec,
-    stuck: &[usize],
-    feedback: &[(usize, usize)],
-) -> Option<Vec<usize>> {
+fn find_cycle(spec: &GraphSpec, stuck: &[usize], feedback: &[(usize, usize)]) -> Option<Vec<usize>> {
     let start = *stuck.first()?;
     // Walk backwards along inputs that are themselves stuck; a walk in a finite set must revisit a node.
     let mut path = vec![start];

@@ -67,12 +67,7 @@ impl Delay {
 impl Processor for Delay {
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
-        let (x, time, fb, mix) = (
-            input(ins, 0, n),
-            input(ins, 1, n),
-            input(ins, 2, n),
-            input(ins, 3, n),
-        );
+        let (x, time, fb, mix) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n), input(ins, 3, n));
         let Some(out) = output(outs, 0, n) else {
             return;
         };

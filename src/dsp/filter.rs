@@ -35,13 +35,14 @@ impl<const MODE: u8> Svf<MODE> {
         [a1, a2, g * a2, k]
     }
 
+    /// One sample; the state is passed by value so it stays in registers through the block.
     #[inline]
-    fn tick(&mut self, v0: f32, [a1, a2, a3, k]: [f32; 4]) -> f32 {
-        let v3 = v0 - self.ic2;
-        let v1 = a1 * self.ic1 + a2 * v3;
-        let v2 = self.ic2 + a2 * self.ic1 + a3 * v3;
-        self.ic1 = 2.0 * v1 - self.ic1;
-        self.ic2 = 2.0 * v2 - self.ic2;
+    fn tick(s: &mut (f32, f32), v0: f32, [a1, a2, a3, k]: [f32; 4]) -> f32 {
+        let (ic1, ic2) = *s;
+        let v3 = v0 - ic2;
+        let v1 = a1 * ic1 + a2 * v3;
+        let v2 = ic2 + a2 * ic1 + a3 * v3;
+        *s = (2.0 * v1 - ic1, 2.0 * v2 - ic2);
         match MODE {
             LOW => v2,
             HIGH => v0 - k * v1 - v2,
@@ -57,13 +58,14 @@ impl<const MODE: u8> Processor for Svf<MODE> {
         let Some(out) = output(outs, 0, n) else {
             return;
         };
+        let mut state = (self.ic1, self.ic2);
         if is_constant(cutoff) && is_constant(q) {
             let c = self.coefs(
                 cutoff.first().copied().unwrap_or(1000.0),
                 q.first().copied().unwrap_or(0.7),
             );
             for (o, &v) in out.iter_mut().zip(x) {
-                *o = self.tick(v, c);
+                *o = Self::tick(&mut state, v, c);
             }
         } else {
             // Coefficients first, in a loop without carried state, so it vectorises.
@@ -72,9 +74,11 @@ impl<const MODE: u8> Processor for Svf<MODE> {
                 *slot = self.coefs(f, r);
             }
             for ((o, &v), &k) in out.iter_mut().zip(x).zip(&c) {
-                *o = self.tick(v, k);
+                *o = Self::tick(&mut state, v, k);
             }
         }
+        (self.ic1, self.ic2) = state;
+        (self.ic1, self.ic2) = state;
         // A NaN input would poison the state for ever; start clean instead.
         if !(self.ic1.is_finite() && self.ic2.is_finite()) {
             self.ic1 = 0.0;

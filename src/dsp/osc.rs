@@ -7,13 +7,7 @@ use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
 /// Advance `phase` through the block: fills `ph` with each frame's phase and `dt` with its increment in turns.
 /// The only loop with a carried dependency; everything after it vectorises.
 #[inline]
-fn run_phase(
-    phase: &mut u32,
-    k: f32,
-    freq: &[f32],
-    ph: &mut [u32; MAX_BLOCK],
-    dt: &mut [f32; MAX_BLOCK],
-) {
+fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], dt: &mut [f32; MAX_BLOCK]) {
     let mut p = *phase;
     for ((slot, d), &f) in ph.iter_mut().zip(dt.iter_mut()).zip(freq) {
         let inc = increment(f, k);
@@ -24,10 +18,18 @@ fn run_phase(
     *phase = p;
 }
 
-/// Signed distance in samples from phase `t` to the nearest wrap (phase 0), given `dt` turns per sample.
+/// 1/dt, guarded against a frozen (0 Hz) oscillator.
 #[inline]
-fn samples_from_wrap(t: f32, dt: f32) -> f32 {
-    (t - t.round()) / dt.max(1e-9)
+fn inverse(dt: f32) -> f32 {
+    1.0 / dt.max(1e-9)
+}
+
+/// `x` in (−1, 1) folded to (−0.5, 0.5]: the signed distance in turns to the nearest whole turn. Compare and
+/// select rather than `round`, which is a libm call on baseline x86-64 and stops the loop vectorising.
+#[inline]
+fn nearest_turn(x: f32) -> f32 {
+    let x = if x > 0.5 { x - 1.0 } else { x };
+    if x <= -0.5 { x + 1.0 } else { x }
 }
 
 /// Band-limited step residual (BLEP minus step) for a unit step at `x = 0`, `x` in samples. It is the step
@@ -49,15 +51,8 @@ fn blamp4(x: f32) -> f32 {
     let b = 2.0 - a;
     let outer = b * b * b * b * b / 120.0;
     let a2 = a * a;
-    let inner =
-        1.0 / 120.0 + 0.5 * (1.0 - a) + (2.0 * a2 - 0.5 * a2 * a2 + 0.15 * a2 * a2 * a) / 6.0
-            - 0.275;
+    let inner = 1.0 / 120.0 + 0.5 * (1.0 - a) + (2.0 * a2 - 0.5 * a2 * a2 + 0.15 * a2 * a2 * a) / 6.0 - 0.275;
     if a >= 1.0 { outer } else { inner }
-}
-
-#[inline]
-fn fract(x: f32) -> f32 {
-    x - x.floor()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -111,7 +106,7 @@ impl Processor for Osc {
                 for ((o, &p), &d) in out.iter_mut().zip(&ph).zip(&dt) {
                     let t = phase_unit(p);
                     // The wrap is a step of −2.
-                    *o = 2.0 * t - 1.0 - 2.0 * blep4(samples_from_wrap(t, d));
+                    *o = 2.0 * t - 1.0 - 2.0 * blep4(phase_turns(p) * inverse(d));
                 }
             }
             Shape::Square => {
@@ -120,8 +115,9 @@ impl Processor for Osc {
                     let w = w.clamp(0.001, 0.999);
                     let t = phase_unit(p);
                     let naive = if t < w { 1.0 } else { -1.0 };
-                    let up = blep4(samples_from_wrap(t, d));
-                    let down = blep4(samples_from_wrap(t - w, d));
+                    let inv = inverse(d);
+                    let up = blep4(phase_turns(p) * inv);
+                    let down = blep4(nearest_turn(t - w) * inv);
                     *o = naive + 2.0 * (up - down);
                 }
             }
@@ -129,10 +125,12 @@ impl Processor for Osc {
                 for ((o, &p), &d) in out.iter_mut().zip(&ph).zip(&dt) {
                     let t = phase_unit(p);
                     // Starts at 0 rising, like the sine; corners at 0.25 (peak) and 0.75 (trough).
-                    let naive = 1.0 - 4.0 * (fract(t + 0.25) - 0.5).abs();
+                    let from_peak = nearest_turn(t - 0.25);
+                    let naive = 1.0 - 4.0 * from_peak.abs();
                     // The slope turns by ∓8 per cycle, that is 8·dt per sample, at each corner.
-                    let peak = blamp4(samples_from_wrap(t - 0.25, d));
-                    let trough = blamp4(samples_from_wrap(t - 0.75, d));
+                    let inv = inverse(d);
+                    let peak = blamp4(from_peak * inv);
+                    let trough = blamp4(nearest_turn(t - 0.75) * inv);
                     *o = naive + 8.0 * d * (trough - peak);
                 }
             }
@@ -162,13 +160,7 @@ mod tests {
 
     #[test]
     fn every_shape_is_bounded_and_starts_where_documented() {
-        for shape in [
-            Shape::Sine,
-            Shape::Saw,
-            Shape::Square,
-            Shape::Triangle,
-            Shape::Phasor,
-        ] {
+        for shape in [Shape::Sine, Shape::Saw, Shape::Square, Shape::Triangle, Shape::Phasor] {
             let x = render(shape, 1000.0, 0.5, 4800);
             let peak = x.iter().fold(0f32, |m, v| m.max(v.abs()));
             assert!(peak <= 1.05, "{shape:?} peak {peak}");

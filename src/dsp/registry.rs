@@ -89,14 +89,7 @@ impl NodeDef {
     }
 }
 
-const fn sig(
-    name: &'static str,
-    default: f32,
-    min: f32,
-    max: f32,
-    unit: Unit,
-    help: &'static str,
-) -> ParamDef {
+const fn sig(name: &'static str, default: f32, min: f32, max: f32, unit: Unit, help: &'static str) -> ParamDef {
     ParamDef {
         name,
         kind: ParamKind::Signal,
@@ -143,14 +136,7 @@ macro_rules! filter {
             help: $help,
             params: &[
                 IN,
-                sig(
-                    "cutoff",
-                    1000.0,
-                    10.0,
-                    20_000.0,
-                    Unit::Hz,
-                    "cutoff frequency",
-                ),
+                sig("cutoff", 1000.0, 10.0, 20_000.0, Unit::Hz, "cutoff frequency"),
                 sig(
                     "q",
                     0.707,
@@ -198,23 +184,10 @@ pub static NODES: &[NodeDef] = &[
         "square",
         Shape::Square,
         "band-limited pulse; width is the high fraction",
-        &[
-            FREQ,
-            sig("width", 0.5, 0.001, 0.999, Unit::None, "pulse width"),
-        ]
+        &[FREQ, sig("width", 0.5, 0.001, 0.999, Unit::None, "pulse width"),]
     ),
-    osc!(
-        "triangle",
-        Shape::Triangle,
-        "band-limited triangle",
-        &[FREQ]
-    ),
-    osc!(
-        "phasor",
-        Shape::Phasor,
-        "ramp 0..1, for modulation",
-        &[FREQ]
-    ),
+    osc!("triangle", Shape::Triangle, "band-limited triangle", &[FREQ]),
+    osc!("phasor", Shape::Phasor, "ramp 0..1, for modulation", &[FREQ]),
     NodeDef {
         name: "noise",
         help: "white or pink noise, −1..1, repeatable for a given seed",
@@ -234,16 +207,8 @@ pub static NODES: &[NodeDef] = &[
         hidden: false,
         build: |c| Box::new(Noise::new(c.seed, c.choice == 1)),
     },
-    filter!(
-        "lowpass",
-        LOW,
-        "resonant 12 dB/oct lowpass (state-variable)"
-    ),
-    filter!(
-        "highpass",
-        HIGH,
-        "resonant 12 dB/oct highpass (state-variable)"
-    ),
+    filter!("lowpass", LOW, "resonant 12 dB/oct lowpass (state-variable)"),
+    filter!("highpass", HIGH, "resonant 12 dB/oct highpass (state-variable)"),
     filter!(
         "bandpass",
         BAND,
@@ -270,17 +235,7 @@ pub static NODES: &[NodeDef] = &[
         Op::Drive,
         false,
         "tanh-style saturation of in·amount",
-        &[
-            IN,
-            sig(
-                "amount",
-                2.0,
-                0.0,
-                1000.0,
-                Unit::None,
-                "drive into the curve"
-            ),
-        ],
+        &[IN, sig("amount", 2.0, 0.0, 1000.0, Unit::None, "drive into the curve"),],
         Some("amount")
     ),
     NodeDef {
@@ -301,17 +256,7 @@ pub static NODES: &[NodeDef] = &[
     NodeDef {
         name: "pan",
         help: "equal-power pan to stereo",
-        params: &[
-            IN,
-            sig(
-                "pos",
-                0.0,
-                -1.0,
-                1.0,
-                Unit::None,
-                "−1 left, 0 centre, 1 right",
-            ),
-        ],
+        params: &[IN, sig("pos", 0.0, -1.0, 1.0, Unit::None, "−1 left, 0 centre, 1 right")],
         outputs: STEREO,
         main_input: Some("in"),
         positional: Some("pos"),
@@ -342,12 +287,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("time"),
         hz_param: None,
         hidden: false,
-        build: |c| {
-            Box::new(Delay::new(
-                c.sample_rate,
-                c.settings.first().copied().unwrap_or(4.0),
-            ))
-        },
+        build: |c| Box::new(Delay::new(c.sample_rate, c.settings.first().copied().unwrap_or(4.0))),
     },
     NodeDef {
         name: "reverb",
@@ -369,32 +309,11 @@ pub static NODES: &[NodeDef] = &[
         name: "adsr",
         help: "attack-decay-sustain-release envelope, 0..1, following a gate",
         params: &[
-            sig(
-                "gate",
-                0.0,
-                -1e9,
-                1e9,
-                Unit::None,
-                "high (> 0) holds the note",
-            ),
+            sig("gate", 0.0, -1e9, 1e9, Unit::None, "high (> 0) holds the note"),
             sig("a", 0.01, 0.0, 60.0, Unit::Seconds, "attack time"),
-            sig(
-                "d",
-                0.1,
-                0.0,
-                60.0,
-                Unit::Seconds,
-                "decay time (to −60 dB of the way)",
-            ),
+            sig("d", 0.1, 0.0, 60.0, Unit::Seconds, "decay time (to −60 dB of the way)"),
             sig("s", 0.7, 0.0, 1.0, Unit::None, "sustain level"),
-            sig(
-                "r",
-                0.3,
-                0.0,
-                60.0,
-                Unit::Seconds,
-                "release time (to −60 dB)",
-            ),
+            sig("r", 0.3, 0.0, 60.0, Unit::Seconds, "release time (to −60 dB)"),
         ],
         outputs: MONO,
         main_input: Some("gate"),
@@ -407,14 +326,7 @@ pub static NODES: &[NodeDef] = &[
         name: "perc",
         help: "percussive envelope: attack then decay on each trigger",
         params: &[
-            sig(
-                "trig",
-                0.0,
-                -1e9,
-                1e9,
-                Unit::None,
-                "a rising edge starts the envelope",
-            ),
+            sig("trig", 0.0, -1e9, 1e9, Unit::None, "a rising edge starts the envelope"),
             sig("a", 0.002, 0.0, 60.0, Unit::Seconds, "attack time"),
             sig("d", 0.3, 0.0, 60.0, Unit::Seconds, "decay time (to −60 dB)"),
         ],
@@ -429,14 +341,7 @@ pub static NODES: &[NodeDef] = &[
         name: "clock",
         help: "gate pulses every N beats (follows bpm), or at a rate in Hz",
         params: &[
-            sig(
-                "every",
-                1.0,
-                0.0,
-                1e6,
-                Unit::Beats,
-                "beats per tick: 1/4 = sixteenths",
-            ),
+            sig("every", 1.0, 0.0, 1e6, Unit::Beats, "beats per tick: 1/4 = sixteenths"),
             sig(
                 "rate",
                 0.0,
@@ -475,34 +380,19 @@ pub static NODES: &[NodeDef] = &[
                 Unit::None,
                 "when connected, each rising edge steps instead",
             ),
-            sig(
-                "len",
-                0.5,
-                0.0,
-                1.0,
-                Unit::None,
-                "gate length, fraction of a step",
-            ),
+            sig("len", 0.5, 0.0, 1.0, Unit::None, "gate length, fraction of a step"),
         ],
         outputs: &["out", "gate"],
         main_input: Some("trig"),
         positional: Some("steps"),
         hz_param: None,
         hidden: false,
-        build: |c| {
-            Box::new(Seq::new(
-                c.list.to_vec(),
-                c.wired.get(1).copied().unwrap_or(false),
-            ))
-        },
+        build: |c| Box::new(Seq::new(c.list.to_vec(), c.wired.get(1).copied().unwrap_or(false))),
     },
     NodeDef {
         name: "sample_hold",
         help: "samples in on each rising edge of trig and holds it",
-        params: &[
-            IN,
-            sig("trig", 0.0, -1e9, 1e9, Unit::None, "rising edges sample"),
-        ],
+        params: &[IN, sig("trig", 0.0, -1e9, 1e9, Unit::None, "rising edges sample")],
         outputs: MONO,
         main_input: Some("in"),
         positional: Some("trig"),
@@ -515,14 +405,7 @@ pub static NODES: &[NodeDef] = &[
         help: "glide: follows in, taking time seconds for a jump",
         params: &[
             IN,
-            sig(
-                "time",
-                0.05,
-                0.0,
-                60.0,
-                Unit::Seconds,
-                "time to cover 99% of a jump",
-            ),
+            sig("time", 0.05, 0.0, 60.0, Unit::Seconds, "time to cover 99% of a jump"),
         ],
         outputs: MONO,
         main_input: Some("in"),

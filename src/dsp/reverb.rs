@@ -99,19 +99,9 @@ impl Reverb {
 impl Processor for Reverb {
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
-        let (x, size, damp, mix) = (
-            input(ins, 0, n),
-            input(ins, 1, n),
-            input(ins, 2, n),
-            input(ins, 3, n),
-        );
+        let (x, size, damp, mix) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n), input(ins, 3, n));
         let [l, r, ..] = outs else { return };
-        for i in 0..n
-            .min(x.len())
-            .min(size.len())
-            .min(damp.len())
-            .min(mix.len())
-        {
+        for i in 0..n.min(x.len()).min(size.len()).min(damp.len()).min(mix.len()) {
             let feedback = 0.7 + 0.28 * size[i].clamp(0.0, 1.0);
             let d = damp[i].clamp(0.0, 1.0) * 0.4;
             let m = mix[i].clamp(0.0, 1.0);

@@ -55,12 +55,8 @@ impl Graph {
             for (dst, r) in ins.iter_mut().zip(inputs.iter()) {
                 let block = match *r {
                     InRef::Const(k) => consts.get(k),
-                    InRef::Node { slot, port } if slot < i => {
-                        before.get(slot).and_then(|s| s.outs.get(port))
-                    }
-                    InRef::Node { slot, port } => after
-                        .get(slot.wrapping_sub(i + 1))
-                        .and_then(|s| s.outs.get(port)),
+                    InRef::Node { slot, port } if slot < i => before.get(slot).and_then(|s| s.outs.get(port)),
+                    InRef::Node { slot, port } => after.get(slot.wrapping_sub(i + 1)).and_then(|s| s.outs.get(port)),
                 };
                 *dst = &block.unwrap_or(&ZEROS)[..n];
             }

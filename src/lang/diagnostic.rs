@@ -90,10 +90,7 @@ impl Diagnostic {
             .take(col - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let label = self
-            .label
-            .as_deref()
-            .map_or(String::new(), |l| format!(" {l}"));
+        let label = self.label.as_deref().map_or(String::new(), |l| format!(" {l}"));
         let _ = writeln!(out, "{pad} | {lead}{}{label}", "^".repeat(width));
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = help: {help}");

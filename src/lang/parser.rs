@@ -28,8 +28,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// Parse a whole patch.
 pub fn parse(src: &str) -> Result<Patch, Vec<Diagnostic>> {
     check_nesting(src)?;
-    let mut pairs =
-        PatchParser::parse(Rule::patch, src).map_err(|e| vec![syntax_error(&e, src)])?;
+    let mut pairs = PatchParser::parse(Rule::patch, src).map_err(|e| vec![syntax_error(&e, src)])?;
     let Some(patch) = pairs.next() else {
         return Ok(Patch { statements: vec![] });
     };
@@ -192,28 +191,18 @@ fn primary(pair: Pair<Rule>) -> Res<Expr> {
 fn quantity(pair: &Pair<Rule>, span: Span) -> Res<ExprKind> {
     let mut it = pair.clone().into_inner();
     let number = it.next().map_or("", |p| p.as_str());
-    let value: f64 = number.parse().map_err(|_| {
-        vec![Diagnostic::error(
-            "E001",
-            span,
-            format!("`{number}` is not a number"),
-        )]
-    })?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| vec![Diagnostic::error("E001", span, format!("`{number}` is not a number"))])?;
     if !value.is_finite() {
-        return Err(vec![Diagnostic::error(
-            "E001",
-            span,
-            "this number is too large",
-        )]);
+        return Err(vec![Diagnostic::error("E001", span, "this number is too large")]);
     }
-    let unit = it
-        .next()
-        .map(|u| match u.as_str().to_ascii_lowercase().as_str() {
-            "khz" => Unit::KHz,
-            "hz" => Unit::Hz,
-            "ms" => Unit::Ms,
-            _ => Unit::S,
-        });
+    let unit = it.next().map(|u| match u.as_str().to_ascii_lowercase().as_str() {
+        "khz" => Unit::KHz,
+        "hz" => Unit::Hz,
+        "ms" => Unit::Ms,
+        _ => Unit::S,
+    });
     Ok(ExprKind::Number { value, unit })
 }
 
@@ -252,14 +241,8 @@ fn check_nesting(src: &str) -> Res<()> {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(vec![
-                        Diagnostic::error(
-                            "E001",
-                            Span::new(i, i + 1),
-                            "brackets nested too deeply",
-                        )
-                        .with_help(format!(
-                            "at most {MAX_NESTING} levels; use bindings instead"
-                        )),
+                        Diagnostic::error("E001", Span::new(i, i + 1), "brackets nested too deeply")
+                            .with_help(format!("at most {MAX_NESTING} levels; use bindings instead")),
                     ]);
                 }
             }
@@ -273,9 +256,7 @@ fn check_nesting(src: &str) -> Res<()> {
 fn rule_name(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of file",
-        Rule::statement | Rule::chain | Rule::binding | Rule::call | Rule::expr | Rule::tight => {
-            "a node or value"
-        }
+        Rule::statement | Rule::chain | Rule::binding | Rule::call | Rule::expr | Rule::tight => "a node or value",
         Rule::kwarg => "a parameter",
         Rule::ident => "a name",
         Rule::quantity | Rule::number => "a number",
@@ -303,9 +284,7 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
         Some(c) => format!("`{c}`"),
     };
     let mut expected: Vec<&str> = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| rule_name(*r)).collect()
-        }
+        ErrorVariant::ParsingError { positives, .. } => positives.iter().filter_map(|r| rule_name(*r)).collect(),
         ErrorVariant::CustomError { .. } => vec![],
     };
     expected.sort_unstable();
@@ -329,11 +308,9 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
         return d.with_help("a `[` before this is never closed");
     }
     match found {
-        Some('=') => d.with_help(
-            "a parameter is written `name=value`, right after its node: `lowpass 800 q=0.7`",
-        ),
+        Some('=') => d.with_help("a parameter is written `name=value`, right after its node: `lowpass 800 q=0.7`"),
         Some('\n' | '\r') | None => {
-            d.with_help("a chain continues on the next line only after a trailing `->`")
+            d.with_help("to continue a chain on the next line, end this line with `->` or start the next with it")
         }
         Some(')') => d.with_help("check that every `(` has its `)`"),
         _ => d.with_help("a statement is `name = chain` or a chain such as `sine 440 -> out`"),

@@ -19,19 +19,8 @@ pub fn render(src: &str, seconds: f64) -> Stereo {
 }
 
 pub fn render_with(src: &str, seconds: f64, sr: f32, buffer: usize, seed: u64) -> Stereo {
-    let (graph, _) = compile::compile(
-        src,
-        &Settings {
-            sample_rate: sr,
-            seed,
-        },
-    )
-    .unwrap_or_else(|d| {
-        panic!(
-            "{}",
-            synchrotron_tui::lang::diagnostic::render_all(&d, "test.syn", src)
-        )
-    });
+    let (graph, _) = compile::compile(src, &Settings { sample_rate: sr, seed })
+        .unwrap_or_else(|d| panic!("{}", synchrotron_tui::lang::diagnostic::render_all(&d, "test.syn", src)));
     let mut engine = Engine::new(graph, sr);
     let frames = (seconds * f64::from(sr)).round() as usize;
     let inter = offline::render(&mut engine, frames, buffer);
@@ -46,8 +35,7 @@ pub fn peak(x: &[f32]) -> f32 {
 }
 
 pub fn rms(x: &[f32]) -> f32 {
-    (x.iter().map(|v| f64::from(*v) * f64::from(*v)).sum::<f64>() / x.len().max(1) as f64).sqrt()
-        as f32
+    (x.iter().map(|v| f64::from(*v) * f64::from(*v)).sum::<f64>() / x.len().max(1) as f64).sqrt() as f32
 }
 
 pub fn db(x: f32) -> f32 {
@@ -76,8 +64,7 @@ pub fn power_spectrum(x: &[f32]) -> Vec<f64> {
         .enumerate()
         .map(|(i, &v)| {
             let t = 2.0 * std::f64::consts::PI * i as f64 / n as f64;
-            let w =
-                0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
+            let w = 0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
             Complex::new(f64::from(v) * w, 0.0)
         })
         .collect();

@@ -20,17 +20,8 @@ fn every_example_patch_checks_renders_and_is_sane() {
         insta::assert_snapshot!(checked.spec.to_string());
         let out = render(&src, 8.0);
         for (side, x) in [("left", &out.left), ("right", &out.right)] {
-            assert!(
-                x.iter().all(|v| v.is_finite()),
-                "{} {side}: NaN or inf",
-                path.display()
-            );
-            assert!(
-                peak(x) <= 1.0,
-                "{} {side}: peak {}",
-                path.display(),
-                peak(x)
-            );
+            assert!(x.iter().all(|v| v.is_finite()), "{} {side}: NaN or inf", path.display());
+            assert!(peak(x) <= 1.0, "{} {side}: peak {}", path.display(), peak(x));
             assert!(
                 rms(x) > 0.01,
                 "{} {side}: nearly silent, rms {}",

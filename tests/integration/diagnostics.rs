@@ -9,10 +9,7 @@ fn bad_patches_report_place_and_hint() {
     insta::glob!("../errors", "*.syn", |path| {
         seen += 1;
         let src = std::fs::read_to_string(path).unwrap();
-        let name = format!(
-            "tests/errors/{}",
-            path.file_name().unwrap().to_string_lossy()
-        );
+        let name = format!("tests/errors/{}", path.file_name().unwrap().to_string_lossy());
         let text = match compile::check(&src) {
             Ok(c) => {
                 assert!(!c.warnings.is_empty(), "{name} should not be clean");
@@ -29,7 +26,6 @@ fn bad_patches_report_place_and_hint() {
 
 #[test]
 fn a_valid_patch_has_no_diagnostics() {
-    let c = compile::check("lfo = sine 0.2\nsquare 440 width=lfo*0.24+0.5 -> gain 0.1 -> out\n")
-        .unwrap();
+    let c = compile::check("lfo = sine 0.2\nsquare 440 width=lfo*0.24+0.5 -> gain 0.1 -> out\n").unwrap();
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }

@@ -2,8 +2,7 @@
 //! invariance and determinism.
 
 use crate::common::{
-    SR, db, dominant_freq, peak, power_spectrum, render, render_with, rms, steady_amplitude,
-    zero_crossing_freq,
+    SR, db, dominant_freq, peak, power_spectrum, render, render_with, rms, steady_amplitude, zero_crossing_freq,
 };
 
 #[test]
@@ -12,10 +11,7 @@ fn every_oscillator_plays_the_frequency_asked_for() {
         for f in [55.0, 220.0, 1000.0, 3520.0] {
             let out = render(&format!("{shape} {f} -> gain 0.5 -> out"), 1.0);
             let zc = zero_crossing_freq(&out.left, SR);
-            assert!(
-                (zc - f).abs() / f < 0.002,
-                "{shape} {f}: zero crossings say {zc}"
-            );
+            assert!((zc - f).abs() / f < 0.002, "{shape} {f}: zero crossings say {zc}");
             let dft = dominant_freq(&out.left, SR);
             assert!((dft - f).abs() < 2.0, "{shape} {f}: DFT peak at {dft}");
         }
@@ -83,39 +79,15 @@ fn filter_gain_db(filter: &str, tone: f64) -> f32 {
 #[test]
 fn filters_respond_as_designed_at_and_around_cutoff() {
     let lp = |f| filter_gain_db("lowpass 1000 q=0.707", f);
-    assert!(
-        (lp(1000.0) + 3.01).abs() < 0.3,
-        "lowpass at cutoff: {} dB",
-        lp(1000.0)
-    );
+    assert!((lp(1000.0) + 3.01).abs() < 0.3, "lowpass at cutoff: {} dB", lp(1000.0));
     assert!(lp(100.0).abs() < 0.2, "lowpass passband: {} dB", lp(100.0));
-    assert!(
-        lp(8000.0) < -33.0,
-        "lowpass 3 octaves up: {} dB",
-        lp(8000.0)
-    );
+    assert!(lp(8000.0) < -33.0, "lowpass 3 octaves up: {} dB", lp(8000.0));
     let hp = |f| filter_gain_db("highpass 1000 q=0.707", f);
-    assert!(
-        (hp(1000.0) + 3.01).abs() < 0.3,
-        "highpass at cutoff: {} dB",
-        hp(1000.0)
-    );
-    assert!(
-        hp(10_000.0).abs() < 0.3,
-        "highpass passband: {} dB",
-        hp(10_000.0)
-    );
-    assert!(
-        hp(125.0) < -33.0,
-        "highpass 3 octaves down: {} dB",
-        hp(125.0)
-    );
+    assert!((hp(1000.0) + 3.01).abs() < 0.3, "highpass at cutoff: {} dB", hp(1000.0));
+    assert!(hp(10_000.0).abs() < 0.3, "highpass passband: {} dB", hp(10_000.0));
+    assert!(hp(125.0) < -33.0, "highpass 3 octaves down: {} dB", hp(125.0));
     let bp = |f| filter_gain_db("bandpass 1000 q=1", f);
-    assert!(
-        bp(1000.0).abs() < 0.3,
-        "bandpass at centre: {} dB",
-        bp(1000.0)
-    );
+    assert!(bp(1000.0).abs() < 0.3, "bandpass at centre: {} dB", bp(1000.0));
     assert!(
         bp(100.0) < -19.0 && bp(10_000.0) < -19.0,
         "bandpass skirts: {} {}",
@@ -132,15 +104,8 @@ fn filters_stay_stable_under_fast_audio_rate_cutoff_modulation() {
     for filter in ["lowpass", "highpass", "bandpass"] {
         let src = format!("noise -> {filter} cutoff=(sine 3000)*9000+9500 q=20 -> gain 0.1 -> out");
         let out = render(&src, 2.0);
-        assert!(
-            out.left.iter().all(|v| v.is_finite()),
-            "{filter}: not finite"
-        );
-        assert!(
-            peak(&out.left) < 10.0,
-            "{filter}: ran away, peak {}",
-            peak(&out.left)
-        );
+        assert!(out.left.iter().all(|v| v.is_finite()), "{filter}: not finite");
+        assert!(peak(&out.left) < 10.0, "{filter}: ran away, peak {}", peak(&out.left));
         assert!(rms(&out.left) > 1e-3, "{filter}: silent");
     }
 }
@@ -195,10 +160,7 @@ fn pan_and_stereo_routing() {
     assert!(peak(&hard_left.right) < 1e-6 && peak(&hard_left.left) > 0.99);
     let centre = render("sine 440 -> pan 0 -> out", 0.2);
     assert!((peak(&centre.left) - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-3);
-    let sides = render(
-        "sine 440 -> out.left\nsaw 220 -> gain 0.5 -> out.right",
-        0.5,
-    );
+    let sides = render("sine 440 -> out.left\nsaw 220 -> gain 0.5 -> out.right", 0.5);
     assert!((zero_crossing_freq(&sides.left, SR) - 440.0).abs() < 1.0);
     assert!((zero_crossing_freq(&sides.right, SR) - 220.0).abs() < 1.0);
 }
@@ -206,10 +168,7 @@ fn pan_and_stereo_routing() {
 #[test]
 fn chains_meeting_at_out_are_summed() {
     let one = render("sine 440 -> gain 0.25 -> out", 0.2);
-    let two = render(
-        "sine 440 -> gain 0.25 -> out\nsine 440 -> gain 0.25 -> out",
-        0.2,
-    );
+    let two = render("sine 440 -> gain 0.25 -> out\nsine 440 -> gain 0.25 -> out", 0.2);
     for (a, b) in one.left.iter().zip(&two.left) {
         assert!((2.0 * a - b).abs() < 1e-6);
     }
@@ -237,16 +196,10 @@ fn delay_echoes_at_its_time_and_feedback_decays() {
 
 #[test]
 fn reverb_has_a_decaying_stereo_tail() {
-    let out = render(
-        "perc (clock 100) a=0 d=5ms -> reverb size=0.8 mix=1 -> out",
-        3.0,
-    );
+    let out = render("perc (clock 100) a=0 d=5ms -> reverb size=0.8 mix=1 -> out", 3.0);
     let early = rms(&out.left[4_800..24_000]);
     let late = rms(&out.left[96_000..120_000]);
-    assert!(
-        early > 1e-3 && late < early / 4.0,
-        "early {early}, late {late}"
-    );
+    assert!(early > 1e-3 && late < early / 4.0, "early {early}, late {late}");
     assert_ne!(out.left[10_000..10_100], out.right[10_000..10_100]);
 }
 

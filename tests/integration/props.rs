@@ -60,10 +60,7 @@ fn exercise(src: &str) {
         let mut engine = Engine::new(graph, 48_000.0);
         let mut buf = vec![0.0; 2 * 300];
         engine.process(&mut buf);
-        assert!(
-            buf.iter().all(|v| v.is_finite()) || src.contains('/'),
-            "{src:?}"
-        );
+        assert!(buf.iter().all(|v| v.is_finite()) || src.contains('/'), "{src:?}");
     }
 }
 

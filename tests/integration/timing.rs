@@ -16,10 +16,7 @@ fn clock_ticks_on_the_beat_and_follows_bpm() {
     // 120 bpm, every half beat = every 0.25 s = 12000 frames; the first tick is frame 0.
     let out = render("bpm 120\nclock 1/2 -> out", 1.2);
     assert_eq!(out.left[0], 1.0);
-    assert_eq!(
-        rising_edges(&out.left),
-        vec![12_000, 24_000, 36_000, 48_000]
-    );
+    assert_eq!(rising_edges(&out.left), vec![12_000, 24_000, 36_000, 48_000]);
     let slow = render("bpm 60\nclock 1/2 -> out", 1.2);
     assert_eq!(rising_edges(&slow.left), vec![24_000, 48_000]);
     let hz = render("clock 8hz -> out", 0.5);
@@ -34,10 +31,7 @@ fn seq_steps_exactly_on_the_beat_and_rests_close_the_gate() {
     );
     // A sixteenth at 120 bpm is 6000 frames.
     assert_eq!(out.left[0], 100.0);
-    assert_eq!(
-        changes(&out.left),
-        vec![6_000, 18_000, 24_000, 30_000, 42_000, 48_000]
-    );
+    assert_eq!(changes(&out.left), vec![6_000, 18_000, 24_000, 30_000, 42_000, 48_000]);
     assert_eq!(out.left[12_500], 200.0, "a rest holds the last value");
     assert_eq!(out.left[24_000], 100.0, "the list wraps");
     assert_eq!(
@@ -64,10 +58,7 @@ fn adsr_times_its_stages() {
     let out = render("adsr (clock 1hz) a=10ms d=100ms s=0.5 r=200ms -> out", 1.0);
     let x = &out.left;
     let top = x.iter().position(|&v| v >= 1.0).unwrap();
-    assert!(
-        (top as f32 - 0.010 * SR).abs() <= 1.0,
-        "attack peaks at frame {top}"
-    );
+    assert!((top as f32 - 0.010 * SR).abs() <= 1.0, "attack peaks at frame {top}");
     assert!(
         (x[(0.110 * SR) as usize] - 0.5).abs() < 0.5 * 0.002,
         "decay reaches sustain: {}",

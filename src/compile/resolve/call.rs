@@ -38,9 +38,7 @@ impl Resolver<'_> {
                         name.span,
                         format!("`{}` is a binding and takes no arguments", name.name),
                     )
-                    .with_help(
-                        "to scale a signal write `lfo * 0.5`, or feed it on: `lfo -> gain 0.5`",
-                    ),
+                    .with_help("to scale a signal write `lfo * 0.5`, or feed it on: `lfo -> gain 0.5`"),
                 );
             } else {
                 self.unknown_name(&name.name, name.span);
@@ -58,10 +56,7 @@ impl Resolver<'_> {
         }
         let node = self.build_node(def, assigned, span, key)?;
         Some(if def.is_stereo() {
-            Value::Stereo(
-                Source::Node { node, port: 0 },
-                Source::Node { node, port: 1 },
-            )
+            Value::Stereo(Source::Node { node, port: 0 }, Source::Node { node, port: 1 })
         } else {
             Value::Mono(Source::Node { node, port: 0 })
         })
@@ -83,15 +78,11 @@ impl Resolver<'_> {
                 Some((i, _)) => slots[i] = (Some(v), s),
                 None => {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E008",
-                            name.span,
-                            format!("`{}` takes no input from a chain", def.name),
-                        )
-                        .with_help(format!(
-                            "start a chain with `{}` instead: `{} -> …`",
-                            def.name, def.name
-                        )),
+                        Diagnostic::error("E008", name.span, format!("`{}` takes no input from a chain", def.name))
+                            .with_help(format!(
+                                "start a chain with `{}` instead: `{} -> …`",
+                                def.name, def.name
+                            )),
                     );
                     ok = false;
                 }
@@ -115,8 +106,7 @@ impl Resolver<'_> {
                     }
                     positional_seen = true;
                     let mut p = def.positional.unwrap_or("");
-                    if let (Some(alt), ExprKind::Number { unit: Some(u), .. }) =
-                        (def.hz_param, &e.kind)
+                    if let (Some(alt), ExprKind::Number { unit: Some(u), .. }) = (def.hz_param, &e.kind)
                         && u.is_frequency()
                     {
                         p = alt;
@@ -126,11 +116,7 @@ impl Resolver<'_> {
                 Arg::Keyword { name: k, value } => (k.name.as_str(), k.span, value),
             };
             let Some((i, pdef)) = def.param(pname) else {
-                let mut d = Diagnostic::error(
-                    "E003",
-                    pspan,
-                    format!("`{}` has no parameter `{pname}`", def.name),
-                );
+                let mut d = Diagnostic::error("E003", pspan, format!("`{}` has no parameter `{pname}`", def.name));
                 if let Some(s) = closest(pname, def.params.iter().map(|p| p.name)) {
                     d = d.with_label(format!("did you mean `{s}`?"));
                 }
@@ -219,12 +205,8 @@ impl Resolver<'_> {
                     Some(Value::Num(x, _)) => spec.list = vec![Some(x as f32)],
                     Some(_) | None => {
                         self.diags.push(
-                            Diagnostic::error(
-                                "E004",
-                                vspan,
-                                format!("`{}` needs a list for `{}`", def.name, p.name),
-                            )
-                            .with_help(format!("for example `{} [a3 c4 _ e4]`", def.name)),
+                            Diagnostic::error("E004", vspan, format!("`{}` needs a list for `{}`", def.name, p.name))
+                                .with_help(format!("for example `{} [a3 c4 _ e4]`", def.name)),
                         );
                         ok = false;
                     }
@@ -243,13 +225,7 @@ impl Resolver<'_> {
         Some(self.nodes.len() - 1)
     }
 
-    fn signal_param(
-        &mut self,
-        def: &NodeDef,
-        p: &ParamDef,
-        v: Value,
-        span: Span,
-    ) -> Option<Source> {
+    fn signal_param(&mut self, def: &NodeDef, p: &ParamDef, v: Value, span: Span) -> Option<Source> {
         match v {
             Value::Num(..) => self.constant_param(def, p, v, span).map(Source::Const),
             Value::List(_) => {
@@ -271,12 +247,8 @@ impl Resolver<'_> {
     fn constant_param(&mut self, def: &NodeDef, p: &ParamDef, v: Value, span: Span) -> Option<f32> {
         let Value::Num(x, unit) = v else {
             self.diags.push(
-                Diagnostic::error(
-                    "E004",
-                    span,
-                    format!("`{}` must be a constant number", p.name),
-                )
-                .with_help("it is fixed when the node is built and can't follow a signal"),
+                Diagnostic::error("E004", span, format!("`{}` must be a constant number", p.name))
+                    .with_help("it is fixed when the node is built and can't follow a signal"),
             );
             return None;
         };
@@ -289,18 +261,11 @@ impl Resolver<'_> {
                 PUnit::Beats => "a number of beats (no unit)",
                 PUnit::None => "a plain number",
             };
-            let mut d = Diagnostic::error(
-                "E010",
-                span,
-                format!("`{}` of `{}` takes {wants}", p.name, def.name),
-            );
+            let mut d = Diagnostic::error("E010", span, format!("`{}` of `{}` takes {wants}", p.name, def.name));
             let number = x / u.scale();
             d = match p.unit {
                 PUnit::Hz => d.with_help(format!("write `{}={number}hz`", p.name)),
-                PUnit::Seconds => d.with_help(format!(
-                    "write `{}={number}ms` or `{}={number}s`",
-                    p.name, p.name
-                )),
+                PUnit::Seconds => d.with_help(format!("write `{}={number}ms` or `{}={number}s`", p.name, p.name)),
                 PUnit::Beats | PUnit::None => d.with_help(format!("write `{}={number}`", p.name)),
             };
             if def.hz_param.is_some() && u.is_frequency() {
@@ -319,10 +284,7 @@ impl Resolver<'_> {
                 Diagnostic::warning(
                     "W002",
                     span,
-                    format!(
-                        "`{}` = {x} is outside {}..{}; it will be clamped",
-                        p.name, p.min, p.max
-                    ),
+                    format!("`{}` = {x} is outside {}..{}; it will be clamped", p.name, p.min, p.max),
                 )
                 .with_help(p.help),
             );
@@ -371,12 +333,8 @@ impl Resolver<'_> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E004",
-                        name.span.to(span),
-                        "`bpm` takes one number from 1 to 999",
-                    )
-                    .with_help("for example `bpm 120` on its own line"),
+                    Diagnostic::error("E004", name.span.to(span), "`bpm` takes one number from 1 to 999")
+                        .with_help("for example `bpm 120` on its own line"),
                 );
                 None
             }

@@ -17,12 +17,8 @@ impl Resolver<'_> {
             ExprKind::Note { hz, .. } => Some(Value::Num(*hz, Some(crate::lang::ast::Unit::Hz))),
             ExprKind::Rest => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E004",
-                        expr.span,
-                        "`_` is a rest and only belongs in a list",
-                    )
-                    .with_help("for example `seq [a3 _ c4]`"),
+                    Diagnostic::error("E004", expr.span, "`_` is a rest and only belongs in a list")
+                        .with_help("for example `seq [a3 _ c4]`"),
                 );
                 None
             }
@@ -34,12 +30,8 @@ impl Resolver<'_> {
                 let v = self.chain(chain, key)?;
                 if v == Value::Sink {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E009",
-                            expr.span,
-                            "this chain ends in `out`, so it has no value here",
-                        )
-                        .with_help("remove `-> out` inside the parentheses"),
+                        Diagnostic::error("E009", expr.span, "this chain ends in `out`, so it has no value here")
+                            .with_help("remove `-> out` inside the parentheses"),
                     );
                     return None;
                 }
@@ -106,9 +98,7 @@ impl Resolver<'_> {
             return None;
         }
         let v = self.name(base, base.span, "")?;
-        let (Value::Mono(Source::Node { node, .. }) | Value::Stereo(Source::Node { node, .. }, _)) =
-            v
-        else {
+        let (Value::Mono(Source::Node { node, .. }) | Value::Stereo(Source::Node { node, .. }, _)) = v else {
             self.diags.push(Diagnostic::error(
                 "E003",
                 port.span,
@@ -125,16 +115,11 @@ impl Resolver<'_> {
                     port.span,
                     format!("`{}` has no output `{}`", def.name, port.name),
                 );
-                if let Some(s) =
-                    crate::compile::suggest::closest(&port.name, def.outputs.iter().copied())
-                {
+                if let Some(s) = crate::compile::suggest::closest(&port.name, def.outputs.iter().copied()) {
                     d = d.with_label(format!("did you mean `{s}`?"));
                 }
-                self.diags.push(d.with_help(format!(
-                    "`{}` outputs: {}",
-                    def.name,
-                    def.outputs.join(", ")
-                )));
+                self.diags
+                    .push(d.with_help(format!("`{}` outputs: {}", def.name, def.outputs.join(", "))));
                 None
             }
         }
@@ -152,12 +137,8 @@ impl Resolver<'_> {
                 Some(Value::Num(x, _)) => out.push(Some(x as f32)),
                 Some(_) => {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E004",
-                            item.span,
-                            "list items must be numbers, notes or `_`",
-                        )
-                        .with_help("signals can't go in a list; use them as parameters"),
+                        Diagnostic::error("E004", item.span, "list items must be numbers, notes or `_`")
+                            .with_help("signals can't go in a list; use them as parameters"),
                     );
                     ok = false;
                 }
@@ -186,10 +167,7 @@ impl Resolver<'_> {
                     vec![Source::Node { node: sum, port: 0 }, Source::Const(0.5)],
                     span,
                 );
-                Source::Node {
-                    node: half,
-                    port: 0,
-                }
+                Source::Node { node: half, port: 0 }
             }
             Value::List(_) | Value::Sink => Source::Const(0.0),
         }
@@ -199,8 +177,7 @@ impl Resolver<'_> {
         match (a, b) {
             (Value::Num(x, ux), Value::Num(y, uy)) => {
                 if op == BinOp::Div && y == 0.0 {
-                    self.diags
-                        .push(Diagnostic::error("E004", span, "division by zero"));
+                    self.diags.push(Diagnostic::error("E004", span, "division by zero"));
                     return None;
                 }
                 let v = match op {
@@ -212,9 +189,7 @@ impl Resolver<'_> {
                 Some(Value::Num(v, ux.or(uy)))
             }
             (a, b) if is_stereo(&a) || is_stereo(&b) => {
-                if matches!(a, Value::List(_) | Value::Sink)
-                    || matches!(b, Value::List(_) | Value::Sink)
-                {
+                if matches!(a, Value::List(_) | Value::Sink) || matches!(b, Value::List(_) | Value::Sink) {
                     return self.arith(op, Value::List(vec![]), Value::List(vec![]), span, key);
                 }
                 let ((al, ar), (bl, br)) = (split(a), split(b));
@@ -239,12 +214,8 @@ impl Resolver<'_> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E004",
-                        span,
-                        "arithmetic works on numbers and signals, not lists",
-                    )
-                    .with_help("lists are for sequencers: `seq [a3 c4]`"),
+                    Diagnostic::error("E004", span, "arithmetic works on numbers and signals, not lists")
+                        .with_help("lists are for sequencers: `seq [a3 c4]`"),
                 );
                 None
             }

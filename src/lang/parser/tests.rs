@@ -60,10 +60,7 @@ fn the_smallest_patch() {
 fn precedence_and_unary_minus() {
     assert_eq!(one("x = 1 + 2 * 3"), "x = (Add 1 (Mul 2 3))");
     assert_eq!(one("x = (1 + 2) * 3"), "x = (Mul (Add 1 2) 3)");
-    assert_eq!(
-        one("x = -a * 2 - 3 / 4"),
-        "x = (Sub (Mul (neg a) 2) (Div 3 4))"
-    );
+    assert_eq!(one("x = -a * 2 - 3 / 4"), "x = (Sub (Mul (neg a) 2) (Div 3 4))");
     assert_eq!(one("x = 8 / 2 / 2"), "x = (Div (Div 8 2) 2)");
 }
 
@@ -74,10 +71,7 @@ fn keyword_values_are_expressions_and_calls_nest_in_parens() {
         "(square 440 width=(Add (Mul lfo 0.24) 0.5)) -> out"
     );
     // Spaces separate arguments: operators with spaces around them apply to the call.
-    assert_eq!(
-        one("x = sine 0.1 * 900 + 1300"),
-        "x = (Add (Mul (sine 0.1) 900) 1300)"
-    );
+    assert_eq!(one("x = sine 0.1 * 900 + 1300"), "x = (Add (Mul (sine 0.1) 900) 1300)");
     assert_eq!(one("x = sine 0.1*900"), "x = (sine (Mul 0.1 900))");
     assert_eq!(one("x = 2 * sine 3 q=-1"), "x = (Mul 2 (sine 3 q=(neg 1)))");
     assert_eq!(
@@ -92,10 +86,7 @@ fn units_notes_lists_and_rests() {
         one("x = 2khz + 20ms + 1s + 3Hz"),
         "x = (Add (Add (Add 2KHz 20Ms) 1S) 3Hz)"
     );
-    assert_eq!(
-        one("seq [a4 c#3 eb2 _ 440]"),
-        "(seq [note:a4 note:c#3 note:eb2 _ 440])"
-    );
+    assert_eq!(one("seq [a4 c#3 eb2 _ 440]"), "(seq [note:a4 note:c#3 note:eb2 _ 440])");
     let p = parse("x = c#3").unwrap();
     let Statement::Binding { chain, .. } = &p.statements[0] else {
         panic!()
@@ -110,6 +101,8 @@ fn units_notes_lists_and_rests() {
 fn comments_blank_lines_and_continued_chains() {
     let src = "# a patch\n\nbpm 120   # tempo\nsaw a2 ->\n  lowpass 900 ->\n  out\n\n";
     assert_eq!(one(src), "(bpm 120)\n(saw note:a2) -> (lowpass 900) -> out");
+    let leading = "saw a2   # bass\n  -> lowpass 900\n\n  -> out\nsine 3 -> out";
+    assert_eq!(one(leading), "(saw note:a2) -> (lowpass 900) -> out\n(sine 3) -> out");
 }
 
 #[test]
@@ -153,7 +146,7 @@ fn syntax_errors_point_at_the_place() {
       |
     1 | sine 440 ->
       |            ^
-      = help: a chain continues on the next line only after a trailing `->`
+      = help: to continue a chain on the next line, end this line with `->` or start the next with it
     ");
     insta::assert_snapshot!(err("lowpass 800 q = = 3"), @r"
     error[E001]: expected a node or value, found `=`
