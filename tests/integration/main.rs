@@ -7,4 +7,5 @@ mod corpus;
 mod diagnostics;
 mod dsp;
 mod props;
+mod readme;
 mod timing;

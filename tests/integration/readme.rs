@@ -1,0 +1,32 @@
+//! The README's patch examples (its untagged code blocks) all compile, so the tour never lies.
+
+use synchrotron_tui::compile;
+
+#[test]
+fn every_patch_in_the_readme_compiles() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut current, line.trim_start().starts_with("```")) {
+            (None, true) if line.trim() == "```" => current = Some(String::new()),
+            (None, true) => current = Some("\u{0}".into()),
+            (Some(b), true) => {
+                if !b.starts_with('\u{0}') {
+                    blocks.push(std::mem::take(b));
+                }
+                current = None;
+            }
+            (Some(b), false) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            (None, false) => {}
+        }
+    }
+    assert!(blocks.len() >= 2, "found {} patch blocks", blocks.len());
+    for b in blocks {
+        let c = compile::check(&b).unwrap_or_else(|d| panic!("README block fails:\n{b}\n{d:?}"));
+        assert!(c.warnings.is_empty(), "README block warns:\n{b}\n{:?}", c.warnings);
+    }
+}
