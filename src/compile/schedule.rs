@@ -89,3 +89,71 @@ fn find_cycle(spec: &GraphSpec, stuck: &[usize], feedback: &[(usize, usize)]) ->
         cur = prev;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::check;
+
+    fn spec(src: &str) -> GraphSpec {
+        check(src).unwrap_or_else(|d| panic!("{d:?}")).spec
+    }
+
+    fn position(order: &[usize], spec: &GraphSpec, kind: &str) -> usize {
+        order.iter().position(|&i| spec.nodes[i].kind == kind).unwrap()
+    }
+
+    #[test]
+    fn every_node_comes_after_its_inputs() {
+        //  lfo(sine) ─► mul ─► add ──┐ cutoff
+        //  saw ──────────────────► lowpass ─► out
+        let s = spec("lfo = sine 0.5 * 100 + 800\nsaw 110 -> lowpass cutoff=lfo -> out");
+        let (order, feedback) = order(&s, &vec![true; s.nodes.len()]).unwrap();
+        assert!(feedback.is_empty());
+        for (pos, &i) in order.iter().enumerate() {
+            for src in &s.nodes[i].inputs {
+                if let Source::Node { node, .. } = src {
+                    let before = order.iter().position(|o| o == node).unwrap();
+                    assert!(
+                        before < pos,
+                        "{} runs before its input {}",
+                        s.nodes[i].key,
+                        s.nodes[*node].key
+                    );
+                }
+            }
+        }
+        assert!(position(&order, &s, "lowpass") > position(&order, &s, "add"));
+        assert_eq!(order.last(), Some(&s.out));
+    }
+
+    #[test]
+    fn a_loop_through_a_delay_is_broken_at_the_delay_input() {
+        //  saw ─► add ─► delay ─► mul(0.5) ─┐
+        //          ▲──────────────────────────┘ (read from the previous block)
+        let s = spec("x = (saw 110 + x*0.5) -> delay 0.1\nx -> out");
+        let (order, feedback) = order(&s, &vec![true; s.nodes.len()]).unwrap();
+        assert_eq!(feedback.len(), 1);
+        let (from, to) = feedback[0];
+        assert_eq!(s.nodes[to].kind, "delay");
+        assert!(order.iter().position(|&i| i == from) > order.iter().position(|&i| i == to));
+    }
+
+    #[test]
+    fn a_loop_without_a_delay_is_refused_and_named() {
+        //  sine ─► mul ─► add ─┐ freq
+        //   ▲──────────────────┘
+        let err = check("x = sine x*100+440\nx -> out").unwrap_err();
+        assert_eq!(err[0].code, "E006");
+        assert!(err[0].message.contains("sine"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn unheard_nodes_are_left_out_of_the_build() {
+        let s = spec("lfo = sine 3\nsine 440 -> out\nlfo -> gain 0.5 -> out.left");
+        let audible = s.audible();
+        assert!(audible.iter().all(|a| *a));
+        let quiet = check("x = saw 3\nsine 440 -> out").unwrap();
+        assert_eq!(quiet.spec.audible().iter().filter(|a| !**a).count(), 1);
+    }
+}

@@ -459,3 +459,62 @@ pub fn lookup(name: &str) -> Option<&'static NodeDef> {
 pub fn public() -> impl Iterator<Item = &'static NodeDef> {
     NODES.iter().filter(|n| !n.hidden)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::{Block, Ctx, MAX_BLOCK};
+
+    #[test]
+    fn every_definition_is_consistent() {
+        for def in NODES {
+            for p in [def.main_input, def.positional, def.hz_param].into_iter().flatten() {
+                assert!(def.param(p).is_some(), "{}: `{p}` is not a parameter", def.name);
+            }
+            for p in def.params {
+                assert!(
+                    p.min <= p.default && p.default <= p.max,
+                    "{}.{}: default outside range",
+                    def.name,
+                    p.name
+                );
+                assert!(def.hidden || !p.help.is_empty() || p.kind != ParamKind::Signal || def.name == "sum");
+            }
+            assert!(!def.outputs.is_empty(), "{}", def.name);
+            let names: Vec<&str> = NODES.iter().map(|n| n.name).filter(|n| *n == def.name).collect();
+            assert_eq!(names.len(), 1, "{} defined twice", def.name);
+        }
+    }
+
+    #[test]
+    fn every_processor_builds_and_runs_at_several_rates() {
+        for sr in [22_050.0, 48_000.0, 192_000.0] {
+            for def in NODES {
+                let inputs = def.signals().count().max(2);
+                let settings: Vec<f32> = def
+                    .params
+                    .iter()
+                    .filter(|p| p.kind == ParamKind::Setting)
+                    .map(|p| p.default)
+                    .collect();
+                let wired = vec![false; inputs];
+                let ctx = BuildCtx {
+                    sample_rate: sr,
+                    seed: 1,
+                    settings: &settings,
+                    list: &[Some(1.0), None],
+                    choice: 0,
+                    wired: &wired,
+                };
+                let mut proc = (def.build)(&ctx);
+                let block: Block = std::array::from_fn(|i| (i as f32 * 0.37).sin());
+                let ins: Vec<&[f32]> = (0..inputs).map(|_| &block[..]).collect();
+                let mut outs = vec![[0.0; MAX_BLOCK]; def.outputs.len()];
+                for _ in 0..50 {
+                    proc.process(&Ctx::new(sr, MAX_BLOCK, 0.0, 120.0), &ins, &mut outs);
+                }
+                assert!(outs.iter().flatten().all(|v| v.is_finite()), "{} at {sr}", def.name);
+            }
+        }
+    }
+}
