@@ -8,7 +8,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::hint::black_box;
 use std::time::Duration;
 use synchrotron_tui::compile::{self, Settings};
-use synchrotron_tui::engine::Engine;
+use synchrotron_tui::engine::{Engine, MasterConfig};
 
 const SR: f32 = 48_000.0;
 const SECONDS: usize = 60;
@@ -42,7 +42,7 @@ fn engine_for(src: &str) -> Engine {
         },
     )
     .expect("bench patch compiles");
-    Engine::new(graph, SR)
+    Engine::new(graph, SR, MasterConfig::protected())
 }
 
 fn render(c: &mut Criterion) {

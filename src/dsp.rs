@@ -46,9 +46,47 @@ impl Ctx {
 
 /// A node's DSP. `ins[k]` holds exactly `ctx.frames` samples of the k-th signal parameter (constants arrive as
 /// filled buffers); write the first `ctx.frames` samples of each output block.
-pub trait Processor: Send {
+pub trait Processor: Send + AsAny {
     /// Real-time: audio thread.
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]);
+
+    /// Take over the running state (phase, filter memory, delay contents…) of `other`, a processor of the same kind
+    /// built from the same settings. Used when a hot swap crossfades, so kept nodes sound the same in both graphs.
+    /// Real-time: audio thread; must not allocate (buffers are the same size, so copies suffice).
+    fn copy_state(&mut self, other: &dyn Processor);
+
+    /// Silence every tail (the panic button). Real-time: audio thread.
+    fn reset(&mut self);
+}
+
+/// Lets `copy_state` find the concrete type of the other processor.
+pub trait AsAny {
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: std::any::Any> AsAny for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `copy_state` and `reset` for processors whose state is plain data (no heap), so `Clone` copies it without
+/// allocating and `fresh` rebuilds a silent one.
+#[macro_export]
+macro_rules! plain_state {
+    ($fresh:expr) => {
+        fn copy_state(&mut self, other: &dyn $crate::dsp::Processor) {
+            if let Some(o) = other.as_any().downcast_ref::<Self>() {
+                *self = o.clone();
+            }
+        }
+
+        #[allow(clippy::redundant_closure_call)]
+        fn reset(&mut self) {
+            let fresh: fn(&Self) -> Self = $fresh;
+            *self = fresh(self);
+        }
+    };
 }
 
 /// The k-th input, or silence of the right length when the graph did not wire it (never happens for compiled graphs).

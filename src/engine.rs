@@ -1,34 +1,98 @@
-//! The real-time runtime: `Graph` (a compiled, fully allocated graph) and `Engine`, which renders it block by block
-//! and keeps the transport. `Engine::process` is the only code that runs on the audio thread.
+//! The real-time runtime. `Engine` runs on the audio thread (or the offline renderer); `EngineHandle` is its
+//! control-thread side. They talk only through rtrb rings and atomics.
 //!
 //! Invariants (each tested):
 //! 1. `Engine::process` never allocates, frees, locks, blocks, prints or formats.
-//! 2. Everything it runs was built beforehand (`compile::build`); buffers are sized for `MAX_BLOCK`.
-//! 3. Rendering is deterministic and independent of how the host cuts its buffers.
+//! 2. Everything it receives was built beforehand (`compile::build`); buffers are sized for `MAX_BLOCK`.
+//! 3. Every box sent in comes back (`FromAudio::Retired`/`Unused`) and is dropped by `EngineHandle::collect`.
+//!    When the return ring is full the box waits in a preallocated parking list; new messages are not taken
+//!    until it is empty.
+//! 4. Latest wins: a swap that arrives while another waits replaces it, and the older one goes back unused.
+//! 5. Rendering is deterministic and independent of how the host cuts its buffers.
 
 pub mod graph;
+pub mod handle;
+pub mod master;
+pub mod messages;
+pub mod telemetry;
 
 pub use graph::{Graph, InRef, Slot};
+pub use handle::{EngineHandle, pair};
+pub use master::MasterConfig;
+pub use messages::{FromAudio, Swap, SwapMode, ToAudio};
 
-use crate::dsp::{Ctx, MAX_BLOCK};
+use crate::dsp::{Block, Ctx, MAX_BLOCK};
+use master::Master;
+use rtrb::{Consumer, Producer};
+use std::sync::Arc;
+use telemetry::Telemetry;
 
-/// Renders a graph into interleaved stereo.
-pub struct Engine {
-    graph: Box<Graph>,
-    sample_rate: f32,
-    /// Frames rendered since the transport's tempo was last set.
-    frames: u64,
-    /// Beat position at `frames == 0`.
-    beat_origin: f64,
+/// A graph fading out after a crossfade swap; it lives in the swap that replaced it.
+struct Fade {
+    holder: Box<Swap>,
+    remaining: u32,
+    total: u32,
 }
 
+/// Renders graphs into interleaved stereo and swaps them on request.
+pub struct Engine {
+    current: Box<Graph>,
+    version: u32,
+    fade: Option<Fade>,
+    pending: Option<Box<Swap>>,
+    parked: Vec<FromAudio>,
+    rx: Consumer<ToAudio>,
+    tx: Producer<FromAudio>,
+    scope: Producer<f32>,
+    telemetry: Arc<Telemetry>,
+    master: Master,
+    muted: bool,
+    tails_cleared: bool,
+    sample_rate: f32,
+    /// Frames since the transport was last rebased (start or tempo change).
+    frames: u64,
+    beat_origin: f64,
+    bpm: f64,
+    old_out: [Block; 2],
+}
+
+/// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
+const PARKING: usize = 8;
+
 impl Engine {
-    pub fn new(graph: Box<Graph>, sample_rate: f32) -> Self {
+    /// An engine with no one listening: for offline rendering and tests.
+    pub fn new(graph: Box<Graph>, sample_rate: f32, master: MasterConfig) -> Self {
+        pair(graph, sample_rate, master).0
+    }
+
+    fn from_parts(
+        graph: Box<Graph>,
+        sample_rate: f32,
+        master: MasterConfig,
+        rx: Consumer<ToAudio>,
+        tx: Producer<FromAudio>,
+        scope: Producer<f32>,
+        telemetry: Arc<Telemetry>,
+    ) -> Self {
+        let bpm = graph.bpm;
         Self {
-            graph,
+            current: graph,
+            version: 0,
+            fade: None,
+            pending: None,
+            parked: Vec::with_capacity(PARKING),
+            rx,
+            tx,
+            scope,
+            telemetry,
+            master: Master::new(master, sample_rate),
+            muted: false,
+            tails_cleared: false,
             sample_rate,
             frames: 0,
             beat_origin: 0.0,
+            bpm,
+            old_out: [[0.0; MAX_BLOCK]; 2],
         }
     }
 
@@ -38,27 +102,209 @@ impl Engine {
 
     /// Beat position now.
     pub fn beat(&self) -> f64 {
-        self.beat_origin + self.frames as f64 * self.graph.bpm / 60.0 / f64::from(self.sample_rate)
+        self.beat_origin + self.frames as f64 * self.beats_per_frame()
+    }
+
+    fn beats_per_frame(&self) -> f64 {
+        self.bpm / 60.0 / f64::from(self.sample_rate)
     }
 
     pub fn graph(&self) -> &Graph {
-        &self.graph
+        &self.current
     }
 
     /// Fill `out` (interleaved L/R, any length) with the next frames.
     ///
     /// Real-time: audio thread.
     pub fn process(&mut self, out: &mut [f32]) {
-        for chunk in out.chunks_mut(2 * MAX_BLOCK) {
-            let frames = chunk.len() / 2;
-            let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.graph.bpm);
-            self.graph.run(&ctx);
-            let (l, r) = self.graph.output(frames);
-            for ((pair, &l), &r) in chunk.chunks_exact_mut(2).zip(l).zip(r) {
-                pair[0] = l;
-                pair[1] = r;
-            }
-            self.frames += frames as u64;
+        self.flush_parked();
+        if self.parked.is_empty() {
+            self.receive();
         }
+        let total = out.len() / 2;
+        let mut done = 0;
+        while done < total {
+            let mut frames = (total - done).min(MAX_BLOCK);
+            if let Some(wait) = self.frames_until_pending() {
+                if wait == 0 {
+                    self.install_pending();
+                } else {
+                    frames = frames.min(wait);
+                }
+            }
+            self.render_block(&mut out[2 * done..2 * (done + frames)]);
+            done += frames;
+        }
+        self.telemetry.store_beat(self.beat());
+    }
+
+    /// Render one block of at most `MAX_BLOCK` frames into `out`.
+    fn render_block(&mut self, out: &mut [f32]) {
+        let frames = out.len() / 2;
+        let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.bpm);
+        if let Some((slot, kind)) = self.current.run(&ctx) {
+            self.telemetry.count_fault();
+            self.send_back(FromAudio::Fault {
+                version: self.version,
+                slot: slot as u32,
+                kind,
+            });
+        }
+        let fading = self.run_fade(&ctx);
+        let (l, r) = self.current.output(frames);
+        let (mut peak, mut sum, mut gain) = ([0f32; 2], [0f32; 2], 1f32);
+        for (i, pair) in out.chunks_exact_mut(2).enumerate() {
+            let (mut a, mut b) = (l[i], r[i]);
+            if let Some((remaining, total)) = fading {
+                // Linear: kept parts are identical in both graphs, so their level stays put.
+                let g = (remaining.saturating_sub(i as u32)) as f32 / total as f32;
+                a = a * (1.0 - g) + self.old_out[0][i] * g;
+                b = b * (1.0 - g) + self.old_out[1][i] * g;
+            }
+            gain = gain.min(self.master.frame(&mut a, &mut b));
+            pair[0] = a;
+            pair[1] = b;
+            peak = [peak[0].max(a.abs()), peak[1].max(b.abs())];
+            sum = [sum[0] + a * a, sum[1] + b * b];
+        }
+        let rms = sum.map(|s| (s / frames.max(1) as f32).sqrt());
+        self.telemetry.store_block(peak, rms, -20.0 * gain.max(1e-6).log10());
+        self.push_scope(out);
+        self.frames += frames as u64;
+        if self.muted && !self.tails_cleared && self.master.is_silent() {
+            self.current.reset();
+            if let Some(f) = &mut self.fade {
+                f.holder.graph.reset();
+            }
+            self.tails_cleared = true;
+        }
+    }
+
+    /// Run the fading-out graph for this block; returns (frames left, total) while a fade is on.
+    fn run_fade(&mut self, ctx: &Ctx) -> Option<(u32, u32)> {
+        let fade = self.fade.as_mut()?;
+        fade.holder.graph.run(ctx);
+        let (l, r) = fade.holder.graph.output(ctx.frames);
+        self.old_out[0][..ctx.frames].copy_from_slice(l);
+        self.old_out[1][..ctx.frames].copy_from_slice(r);
+        let state = (fade.remaining, fade.total);
+        fade.remaining = fade.remaining.saturating_sub(ctx.frames as u32);
+        if fade.remaining == 0
+            && let Some(done) = self.fade.take()
+        {
+            self.send_back(FromAudio::Retired(done.holder));
+        }
+        Some(state)
+    }
+
+    fn push_scope(&mut self, out: &[f32]) {
+        let n = out.len().min(self.scope.slots());
+        if let Ok(chunk) = self.scope.write_chunk_uninit(n) {
+            chunk.fill_from_iter(out.iter().copied());
+        }
+    }
+
+    /// Take new messages. A swap replaces any swap still waiting (latest wins).
+    fn receive(&mut self) {
+        while let Ok(msg) = self.rx.pop() {
+            match msg {
+                ToAudio::Swap(swap) => {
+                    if let Some(older) = self.pending.replace(swap) {
+                        self.send_back(FromAudio::Unused(older));
+                    }
+                }
+                ToAudio::Panic => {
+                    self.muted = true;
+                    self.tails_cleared = false;
+                    self.master.set_muted(true, self.sample_rate);
+                }
+                ToAudio::Resume => {
+                    self.muted = false;
+                    self.master.set_muted(false, self.sample_rate);
+                }
+            }
+            if !self.parked.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// Frames to wait before the pending swap may go in: after any running fade, on its beat quantum.
+    fn frames_until_pending(&self) -> Option<usize> {
+        let swap = self.pending.as_ref()?;
+        if let Some(f) = &self.fade {
+            return Some(f.remaining.max(1) as usize);
+        }
+        let q = swap.quantum_beats;
+        if q <= 0.0 {
+            return Some(0);
+        }
+        let bpf = self.beats_per_frame();
+        let pos = self.beat() / q;
+        let to_next = (pos.floor() + 1.0 - pos) * q;
+        if pos - pos.floor() < 0.5 * bpf / q {
+            return Some(0);
+        }
+        Some(((to_next / bpf).ceil() as usize).max(1))
+    }
+
+    fn install_pending(&mut self) {
+        let Some(mut swap) = self.pending.take() else { return };
+        std::mem::swap(&mut self.current, &mut swap.graph);
+        let take = swap.mode == SwapMode::Move || swap.fade_frames == 0;
+        self.current.adopt(&mut swap.graph, take, swap.glide_frames);
+        if self.current.bpm != self.bpm {
+            self.beat_origin = self.beat();
+            self.frames = 0;
+            self.bpm = self.current.bpm;
+        }
+        self.version = swap.version;
+        self.telemetry.store_version(swap.version);
+        let version = swap.version;
+        if take {
+            self.send_back(FromAudio::Retired(swap));
+        } else {
+            let total = swap.fade_frames;
+            self.fade = Some(Fade {
+                holder: swap,
+                remaining: total,
+                total,
+            });
+        }
+        self.send_back(FromAudio::Installed { version });
+    }
+
+    fn send_back(&mut self, msg: FromAudio) {
+        if !self.parked.is_empty() {
+            self.park(msg);
+            return;
+        }
+        if let Err(rtrb::PushError::Full(msg)) = self.tx.push(msg) {
+            self.park(msg);
+        }
+    }
+
+    fn park(&mut self, msg: FromAudio) {
+        if self.parked.len() < self.parked.capacity() {
+            self.parked.push(msg);
+        } else if matches!(msg, FromAudio::Retired(_) | FromAudio::Unused(_)) {
+            // Unreachable while invariant 3 holds; leaking beats freeing on the audio thread.
+            std::mem::forget(msg);
+        }
+    }
+
+    fn flush_parked(&mut self) {
+        while !self.parked.is_empty() && self.tx.slots() > 0 {
+            let msg = self.parked.remove(0);
+            if let Err(rtrb::PushError::Full(msg)) = self.tx.push(msg) {
+                self.parked.insert(0, msg);
+                break;
+            }
+        }
+    }
+
+    /// Whether the control side has gone away.
+    pub fn is_abandoned(&self) -> bool {
+        self.rx.is_abandoned()
     }
 }

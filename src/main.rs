@@ -10,7 +10,7 @@ use std::time::Instant;
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::cli;
 use synchrotron_tui::compile::{self, Settings};
-use synchrotron_tui::engine::Engine;
+use synchrotron_tui::engine::{Engine, MasterConfig};
 
 #[derive(Parser)]
 #[command(name = "synchrotron-tui", version, about = "A terminal live-coding synthesizer")]
@@ -45,6 +45,9 @@ enum Command {
         /// Seed for noise sources.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// No limiter, DC blocker or soft start: the graph's output exactly.
+        #[arg(long)]
+        raw: bool,
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
@@ -97,7 +100,15 @@ fn run(command: Command) -> Result<ExitCode> {
             sample_rate,
             buffer_size,
             seed,
-        } => render(&patch, &out, seconds, sample_rate, buffer_size as usize, seed),
+            raw,
+        } => {
+            let master = if raw {
+                MasterConfig::raw()
+            } else {
+                MasterConfig::protected()
+            };
+            render(&patch, &out, seconds, (sample_rate, buffer_size as usize, seed), master)
+        }
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
                 print!("{text}");
@@ -126,7 +137,8 @@ fn check(path: &Path, graph: bool) -> Result<ExitCode> {
     }
 }
 
-fn render(path: &Path, out: &Path, seconds: f64, sample_rate: u32, buffer_size: usize, seed: u64) -> Result<ExitCode> {
+fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master: MasterConfig) -> Result<ExitCode> {
+    let (sample_rate, buffer_size, seed) = rate;
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
     let checked = match cli::check_rendered(path, &src) {
         Ok((c, warnings)) => {
@@ -146,7 +158,7 @@ fn render(path: &Path, out: &Path, seconds: f64, sample_rate: u32, buffer_size: 
         compile::build(&checked.spec, &settings).map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
     let frames = (seconds * f64::from(sample_rate)).round() as usize;
     let started = Instant::now();
-    let mut engine = Engine::new(graph, sample_rate as f32);
+    let mut engine = Engine::new(graph, sample_rate as f32, master);
     let samples = offline::render(&mut engine, frames, buffer_size);
     let took = started.elapsed().as_secs_f64();
     offline::write_wav(out, &samples, sample_rate).with_context(|| format!("cannot write `{}`", out.display()))?;

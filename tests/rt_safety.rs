@@ -3,14 +3,14 @@
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc, reset_violation_count, violation_count};
 use synchrotron_tui::compile::{self, Settings};
-use synchrotron_tui::engine::Engine;
+use synchrotron_tui::engine::{Engine, MasterConfig};
 
 #[global_allocator]
 static ALLOCATOR: AllocDisabler = AllocDisabler;
 
 fn engine(src: &str) -> Engine {
     let (graph, _) = compile::compile(src, &Settings::default()).expect("compiles");
-    Engine::new(graph, 48_000.0)
+    Engine::new(graph, 48_000.0, MasterConfig::protected())
 }
 
 /// Render 2 s in host buffers of several sizes (odd ones split blocks unevenly) with allocation forbidden.

@@ -5,6 +5,7 @@ use super::graph::{GraphSpec, Source};
 use super::schedule::{self, Cycle};
 use crate::dsp::MAX_BLOCK;
 use crate::dsp::registry::BuildCtx;
+use crate::engine::graph::ConstIn;
 use crate::engine::{Graph, InRef, Slot};
 
 /// Render settings that shape what is built.
@@ -50,7 +51,7 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         match *s {
             Source::Const(v) => {
                 inputs.push(InRef::Const(consts.len()));
-                consts.push([v; MAX_BLOCK]);
+                consts.push(ConstIn::new(v));
                 wired.push(false);
             }
             Source::Node { node, port } => {
@@ -77,6 +78,8 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         inputs,
         consts,
         outs: vec![[0.0; MAX_BLOCK]; def.outputs.len()],
+        from: None,
+        fault: None,
     }
 }
 

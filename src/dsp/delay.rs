@@ -41,6 +41,18 @@ impl Ring {
         self.buf[self.write.wrapping_sub(delay) & self.mask]
     }
 
+    /// Take over another ring's contents; a no-op unless both are the same size, so it never allocates.
+    pub fn copy_from(&mut self, other: &Ring) {
+        if self.buf.len() == other.buf.len() {
+            self.buf.copy_from_slice(&other.buf);
+            self.write = other.write;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.fill(0.0);
+    }
+
     #[inline]
     pub fn push(&mut self, x: f32) {
         self.write = (self.write + 1) & self.mask;
@@ -65,6 +77,16 @@ impl Delay {
 }
 
 impl Processor for Delay {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        if let Some(o) = other.as_any().downcast_ref::<Self>() {
+            self.ring.copy_from(&o.ring);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.ring.clear();
+    }
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, time, fb, mix) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n), input(ins, 3, n));

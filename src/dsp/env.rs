@@ -8,7 +8,7 @@ use super::{Block, Ctx, Processor, input, output};
 const LN_MILLI: f32 = -6.907_755;
 
 /// Per-sample multiplier that decays to 0.001 in `secs`, cached because `exp` per sample is wasteful.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct DecayCoef {
     secs: f32,
     coef: f32,
@@ -34,6 +34,7 @@ enum Stage {
 }
 
 /// Inputs `gate`, `a`, `d`, `s`, `r` (seconds; `s` is a level).
+#[derive(Clone)]
 pub struct Adsr {
     stage: Stage,
     level: f32,
@@ -57,6 +58,8 @@ impl Adsr {
 }
 
 impl Processor for Adsr {
+    crate::plain_state!(|s| Self::new(s.sr));
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (gate, a, d, s, r) = (
@@ -111,6 +114,7 @@ impl Processor for Adsr {
 }
 
 /// Inputs `trig`, `a`, `d` (seconds). A rising edge on `trig` starts attack then decay to silence.
+#[derive(Clone)]
 pub struct Perc {
     level: f32,
     attacking: bool,
@@ -132,6 +136,8 @@ impl Perc {
 }
 
 impl Processor for Perc {
+    crate::plain_state!(|s| Self::new(s.sr));
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (trig, a, d) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));

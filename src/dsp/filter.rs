@@ -9,6 +9,7 @@ pub const HIGH: u8 = 1;
 pub const BAND: u8 = 2;
 
 /// Inputs: `in`, `cutoff` (Hz), `q`.
+#[derive(Clone)]
 pub struct Svf<const MODE: u8> {
     ic1: f32,
     ic2: f32,
@@ -52,6 +53,12 @@ impl<const MODE: u8> Svf<MODE> {
 }
 
 impl<const MODE: u8> Processor for Svf<MODE> {
+    crate::plain_state!(|s| Self {
+        ic1: 0.0,
+        ic2: 0.0,
+        ..s.clone()
+    });
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, cutoff, q) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));

@@ -20,9 +20,12 @@ pub enum Op {
 }
 
 /// Two inputs → one output, sample by sample.
+#[derive(Clone)]
 pub struct Binary(pub Op);
 
 impl Processor for Binary {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (a, b) = (input(ins, 0, n), input(ins, 1, n));
@@ -48,9 +51,12 @@ impl Processor for Binary {
 }
 
 /// Sums any number of inputs (the `out` bus uses these when several chains meet).
+#[derive(Clone)]
 pub struct Sum;
 
 impl Processor for Sum {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let Some(out) = output(outs, 0, ctx.frames) else {
             return;
@@ -65,9 +71,12 @@ impl Processor for Sum {
 }
 
 /// Inputs `in`, `b`, `amount`: a crossfade, in·(1−amount) + b·amount.
+#[derive(Clone)]
 pub struct Mix;
 
 impl Processor for Mix {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (a, b, m) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));
@@ -82,9 +91,12 @@ impl Processor for Mix {
 }
 
 /// Equal-power pan. Inputs `in`, `pos` (−1 left … 1 right); outputs left, right.
+#[derive(Clone)]
 pub struct Pan;
 
 impl Processor for Pan {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, pos) = (input(ins, 0, n), input(ins, 1, n));
@@ -98,9 +110,12 @@ impl Processor for Pan {
 }
 
 /// The master bus: inputs left, right; copied to outputs left, right for the engine to read.
+#[derive(Clone)]
 pub struct Out;
 
 impl Processor for Out {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         for (k, block) in outs.iter_mut().enumerate().take(2) {

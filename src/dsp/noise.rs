@@ -2,6 +2,7 @@
 
 use super::{Block, Ctx, Processor, output};
 
+#[derive(Clone)]
 pub struct Noise {
     state: u32,
     pink: bool,
@@ -46,6 +47,11 @@ impl Noise {
 }
 
 impl Processor for Noise {
+    crate::plain_state!(|s| Self {
+        b: [0.0; 7],
+        ..s.clone()
+    });
+
     fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
         let Some(out) = output(outs, 0, ctx.frames) else {
             return;

@@ -65,6 +65,7 @@ pub enum Shape {
 }
 
 /// One oscillator. Inputs: `freq`, and `width` for the square.
+#[derive(Clone)]
 pub struct Osc {
     shape: Shape,
     phase: u32,
@@ -82,6 +83,9 @@ impl Osc {
 }
 
 impl Processor for Osc {
+    // Reset keeps the phase: a panic silences tails, and an oscillator has none.
+    crate::plain_state!(|s| s.clone());
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let freq = input(ins, 0, n);

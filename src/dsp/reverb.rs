@@ -67,6 +67,26 @@ impl Side {
         }
     }
 
+    fn copy_from(&mut self, other: &Side) {
+        for (a, b) in self.combs.iter_mut().zip(&other.combs) {
+            a.ring.copy_from(&b.ring);
+            a.low = b.low;
+        }
+        for (a, b) in self.allpasses.iter_mut().zip(&other.allpasses) {
+            a.ring.copy_from(&b.ring);
+        }
+    }
+
+    fn clear(&mut self) {
+        for c in &mut self.combs {
+            c.ring.clear();
+            c.low = 0.0;
+        }
+        for a in &mut self.allpasses {
+            a.ring.clear();
+        }
+    }
+
     #[inline]
     fn tick(&mut self, x: f32, feedback: f32, damp: f32) -> f32 {
         let mut y = 0.0;
@@ -97,6 +117,18 @@ impl Reverb {
 }
 
 impl Processor for Reverb {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        if let Some(o) = other.as_any().downcast_ref::<Self>() {
+            self.left.copy_from(&o.left);
+            self.right.copy_from(&o.right);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.left.clear();
+        self.right.clear();
+    }
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, size, damp, mix) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n), input(ins, 3, n));

@@ -16,6 +16,7 @@ fn beat_at(ctx: &Ctx, i: usize) -> f64 {
 
 /// Inputs `every` (beats), `rate` (Hz; when > 0 it overrides `every`). Output: a gate, high for the first half of
 /// each tick, so it serves both as trigger (rising edge) and gate.
+#[derive(Clone)]
 pub struct Clock {
     phase: f64,
     inv_sr: f64,
@@ -31,6 +32,8 @@ impl Clock {
 }
 
 impl Processor for Clock {
+    crate::plain_state!(Clone::clone);
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (every, rate) = (input(ins, 0, n), input(ins, 1, n));
@@ -99,6 +102,15 @@ impl Seq {
 }
 
 impl Processor for Seq {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        // The step list is the same (a changed list is a new node), so only the position moves.
+        if let Some(o) = other.as_any().downcast_ref::<Self>() {
+            (self.held, self.trig, self.pos) = (o.held, o.trig, o.pos);
+        }
+    }
+
+    fn reset(&mut self) {}
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (every, trig, len) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));
@@ -117,13 +129,15 @@ impl Processor for Seq {
 }
 
 /// Inputs `in`, `trig`: samples `in` on each rising edge of `trig` and holds it.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct SampleHold {
     held: f32,
     prev: f32,
 }
 
 impl Processor for SampleHold {
+    crate::plain_state!(|_| Self::default());
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, trig) = (input(ins, 0, n), input(ins, 1, n));
@@ -141,6 +155,7 @@ impl Processor for SampleHold {
 }
 
 /// Inputs `in`, `time` (seconds to cover 99% of a jump): a one-pole glide.
+#[derive(Clone)]
 pub struct Slew {
     y: f32,
     sr: f32,
@@ -162,6 +177,8 @@ impl Slew {
 }
 
 impl Processor for Slew {
+    crate::plain_state!(|s| Self::new(s.sr));
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, time) = (input(ins, 0, n), input(ins, 1, n));

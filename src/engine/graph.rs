@@ -1,10 +1,14 @@
 //! A compiled graph as the audio thread runs it: slots in processing order, each with its processor, its input
-//! wiring, its constant input buffers and its output buffers. Built on the control thread; `run` is real-time.
+//! wiring, its (gliding) constant inputs and its output buffers. Built on the control thread; `run`, `adopt` and
+//! `reset` are real-time.
 
 use crate::dsp::{Block, Ctx, MAX_BLOCK, Processor, ZEROS};
 
 /// Most signal inputs one node can have (the compiler splits larger sums).
 pub const MAX_INPUTS: usize = 16;
+
+/// Mean square above which a node's output counts as running away (a level of 10^6).
+const RUNAWAY_MEAN_SQUARE: f32 = 1e12;
 
 /// Where a slot's input reads from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,14 +19,84 @@ pub enum InRef {
     Node { slot: usize, port: usize },
 }
 
+/// A constant input. After a retune it glides from its old value to `target`.
+#[derive(Clone)]
+pub struct ConstIn {
+    pub value: f32,
+    pub target: f32,
+    step: f32,
+    remaining: u32,
+    /// The last block ended a glide; the next one refills the buffer with the target.
+    settle: bool,
+    pub buf: Block,
+}
+
+impl ConstIn {
+    pub fn new(v: f32) -> Self {
+        Self {
+            value: v,
+            target: v,
+            step: 0.0,
+            remaining: 0,
+            settle: false,
+            buf: [v; MAX_BLOCK],
+        }
+    }
+
+    /// Start from `from` and glide to the target over `frames`. Real-time.
+    pub fn glide_from(&mut self, from: f32, frames: u32) {
+        if from == self.target || frames == 0 || !from.is_finite() {
+            return;
+        }
+        self.value = from;
+        self.remaining = frames;
+        self.step = (self.target - from) / frames as f32;
+        self.buf.fill(from);
+    }
+
+    /// Fill the buffer for the next `n` frames; a no-op once settled. Real-time.
+    #[inline]
+    fn advance(&mut self, n: usize) {
+        if self.remaining == 0 {
+            if self.settle {
+                self.buf.fill(self.target);
+                self.settle = false;
+            }
+            return;
+        }
+        for v in &mut self.buf[..n] {
+            if self.remaining > 0 {
+                self.value += self.step;
+                self.remaining -= 1;
+                if self.remaining == 0 {
+                    self.value = self.target;
+                }
+            }
+            *v = self.value;
+        }
+        self.settle = self.remaining == 0;
+    }
+}
+
+/// Why a node was muted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    NotFinite,
+    Runaway,
+}
+
 pub struct Slot {
     /// The node's stable identity across edits.
     pub key: Box<str>,
     pub kind: &'static str,
     pub proc: Box<dyn Processor>,
     pub inputs: Vec<InRef>,
-    pub consts: Vec<Block>,
+    pub consts: Vec<ConstIn>,
     pub outs: Vec<Block>,
+    /// The slot of the previous graph this one continues, if any.
+    pub from: Option<usize>,
+    /// Set when the node produced NaN/inf or ran away; it then outputs silence.
+    pub fault: Option<FaultKind>,
 }
 
 pub struct Graph {
@@ -33,16 +107,20 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Process every slot once, in order.
+    /// Process every slot once, in order. Returns the first slot that faulted in this block, if any.
     ///
     /// Real-time: audio thread.
-    pub fn run(&mut self, ctx: &Ctx) {
+    pub fn run(&mut self, ctx: &Ctx) -> Option<(usize, FaultKind)> {
         let n = ctx.frames.min(MAX_BLOCK);
+        let mut first_fault = None;
         for i in 0..self.slots.len() {
             let (before, rest) = self.slots.split_at_mut(i);
             let Some((cur, after)) = rest.split_first_mut() else {
                 break;
             };
+            if cur.fault.is_some() {
+                continue;
+            }
             let Slot {
                 proc,
                 inputs,
@@ -50,18 +128,29 @@ impl Graph {
                 outs,
                 ..
             } = cur;
+            for c in consts.iter_mut() {
+                c.advance(n);
+            }
             let mut ins: [&[f32]; MAX_INPUTS] = [&ZEROS[..0]; MAX_INPUTS];
             let count = inputs.len().min(MAX_INPUTS);
             for (dst, r) in ins.iter_mut().zip(inputs.iter()) {
                 let block = match *r {
-                    InRef::Const(k) => consts.get(k),
+                    InRef::Const(k) => consts.get(k).map(|c| &c.buf),
                     InRef::Node { slot, port } if slot < i => before.get(slot).and_then(|s| s.outs.get(port)),
                     InRef::Node { slot, port } => after.get(slot.wrapping_sub(i + 1)).and_then(|s| s.outs.get(port)),
                 };
                 *dst = &block.unwrap_or(&ZEROS)[..n];
             }
             proc.process(ctx, &ins[..count], outs);
+            if let Some(kind) = check(outs, n) {
+                cur.fault = Some(kind);
+                for o in &mut cur.outs {
+                    o.fill(0.0);
+                }
+                first_fault = first_fault.or(Some((i, kind)));
+            }
         }
+        first_fault
     }
 
     /// The left and right master buffers of the last block.
@@ -71,5 +160,92 @@ impl Graph {
             Some([l, r, ..]) => (&l[..n], &r[..n]),
             _ => (&ZEROS[..n], &ZEROS[..n]),
         }
+    }
+
+    /// Continue the linked slots of `old`: outputs (for feedback readers), constants (gliding to the new values
+    /// over `glide` frames), and the processors' state, moved when `take` is set (the old graph is then dead) or
+    /// copied (it keeps playing during a crossfade). Faulted nodes start afresh.
+    ///
+    /// Real-time: audio thread.
+    pub fn adopt(&mut self, old: &mut Graph, take: bool, glide: u32) {
+        for slot in &mut self.slots {
+            let Some(prev) = slot.from.take().and_then(|o| old.slots.get_mut(o)) else {
+                continue;
+            };
+            if prev.fault.is_some() {
+                continue;
+            }
+            if take {
+                std::mem::swap(&mut slot.proc, &mut prev.proc);
+            } else {
+                slot.proc.copy_state(&*prev.proc);
+            }
+            for (a, b) in slot.outs.iter_mut().zip(&prev.outs) {
+                a.copy_from_slice(b);
+            }
+            for (a, b) in slot.consts.iter_mut().zip(&prev.consts) {
+                a.glide_from(b.value, glide);
+            }
+        }
+    }
+
+    /// Silence every node's tails. Real-time.
+    pub fn reset(&mut self) {
+        for s in &mut self.slots {
+            s.proc.reset();
+            for o in &mut s.outs {
+                o.fill(0.0);
+            }
+        }
+    }
+
+    /// The keys of the slots, for reports.
+    pub fn key(&self, slot: usize) -> &str {
+        self.slots.get(slot).map_or("?", |s| &s.key)
+    }
+}
+
+/// NaN/inf or a runaway level in any output. One multiply-add per sample, so it costs little.
+#[inline]
+fn check(outs: &[Block], n: usize) -> Option<FaultKind> {
+    for o in outs {
+        let energy: f32 = o[..n].iter().map(|v| v * v).sum();
+        if !energy.is_finite() {
+            return Some(if o[..n].iter().any(|v| !v.is_finite()) {
+                FaultKind::NotFinite
+            } else {
+                FaultKind::Runaway
+            });
+        }
+        if energy > RUNAWAY_MEAN_SQUARE * n as f32 {
+            return Some(FaultKind::Runaway);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_constant_glides_linearly_to_its_target_then_stays() {
+        let mut c = ConstIn::new(660.0);
+        c.glide_from(440.0, 4);
+        c.advance(8);
+        assert_eq!(&c.buf[..8], &[495.0, 550.0, 605.0, 660.0, 660.0, 660.0, 660.0, 660.0]);
+        c.advance(3);
+        assert_eq!(c.buf[0], 660.0);
+        assert_eq!(c.buf[63], 660.0);
+    }
+
+    #[test]
+    fn faults_are_told_apart() {
+        let mut b = [[0.5f32; MAX_BLOCK]];
+        assert_eq!(check(&b, 64), None);
+        b[0][3] = f32::NAN;
+        assert_eq!(check(&b, 64), Some(FaultKind::NotFinite));
+        b[0][3] = 1e7;
+        assert_eq!(check(&b, 64), Some(FaultKind::Runaway));
     }
 }

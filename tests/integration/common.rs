@@ -4,7 +4,7 @@ use rustfft::FftPlanner;
 use rustfft::num_complex::Complex;
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::compile::{self, Settings};
-use synchrotron_tui::engine::Engine;
+use synchrotron_tui::engine::{Engine, MasterConfig};
 
 pub const SR: f32 = 48_000.0;
 
@@ -18,10 +18,15 @@ pub fn render(src: &str, seconds: f64) -> Stereo {
     render_with(src, seconds, SR, 256, 0)
 }
 
+/// Render through the graph only, no master section, so the DSP itself is measured.
 pub fn render_with(src: &str, seconds: f64, sr: f32, buffer: usize, seed: u64) -> Stereo {
+    render_master(src, seconds, sr, buffer, seed, MasterConfig::raw())
+}
+
+pub fn render_master(src: &str, seconds: f64, sr: f32, buffer: usize, seed: u64, master: MasterConfig) -> Stereo {
     let (graph, _) = compile::compile(src, &Settings { sample_rate: sr, seed })
         .unwrap_or_else(|d| panic!("{}", synchrotron_tui::lang::diagnostic::render_all(&d, "test.syn", src)));
-    let mut engine = Engine::new(graph, sr);
+    let mut engine = Engine::new(graph, sr, master);
     let frames = (seconds * f64::from(sr)).round() as usize;
     let inter = offline::render(&mut engine, frames, buffer);
     Stereo {

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use synchrotron_tui::compile::{self, Settings};
-use synchrotron_tui::engine::Engine;
+use synchrotron_tui::engine::{Engine, MasterConfig};
 
 const TOKENS: &[&str] = &[
     "sine",
@@ -57,7 +57,7 @@ fn patchish() -> impl Strategy<Value = String> {
 
 fn exercise(src: &str) {
     if let Ok((graph, _)) = compile::compile(src, &Settings::default()) {
-        let mut engine = Engine::new(graph, 48_000.0);
+        let mut engine = Engine::new(graph, 48_000.0, MasterConfig::protected());
         let mut buf = vec![0.0; 2 * 300];
         engine.process(&mut buf);
         assert!(buf.iter().all(|v| v.is_finite()) || src.contains('/'), "{src:?}");

@@ -1,0 +1,166 @@
+//! The master section after the graph: NaN/inf scrubbing, DC blocking, a peak limiter with a hard ceiling, the soft
+//! start and the panic fade. Real-time: audio thread.
+
+/// Master settings, fixed when the engine is made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MasterConfig {
+    /// Output never exceeds this (linear); `None` turns the limiter off.
+    pub ceiling: Option<f32>,
+    pub dc_block: bool,
+    /// Fade-in when the engine starts, in seconds.
+    pub soft_start: f32,
+}
+
+impl MasterConfig {
+    /// Protection on: −1 dBFS ceiling, DC blocker, 50 ms soft start.
+    pub fn protected() -> Self {
+        Self {
+            ceiling: Some(0.891_250_9),
+            dc_block: true,
+            soft_start: 0.05,
+        }
+    }
+
+    /// Nothing between the graph and the output (for measuring DSP).
+    pub fn raw() -> Self {
+        Self {
+            ceiling: None,
+            dc_block: false,
+            soft_start: 0.0,
+        }
+    }
+}
+
+pub struct Master {
+    config: MasterConfig,
+    dc_x: [f32; 2],
+    dc_y: [f32; 2],
+    dc_r: f32,
+    gain: f32,
+    release: f32,
+    /// Output level 0..1 (soft start, panic).
+    level: f32,
+    level_step: f32,
+    target: f32,
+}
+
+impl Master {
+    pub fn new(config: MasterConfig, sample_rate: f32) -> Self {
+        let start = if config.soft_start > 0.0 { 0.0 } else { 1.0 };
+        Self {
+            config,
+            dc_x: [0.0; 2],
+            dc_y: [0.0; 2],
+            // A 5 Hz one-pole highpass.
+            dc_r: 1.0 - std::f32::consts::TAU * 5.0 / sample_rate,
+            gain: 1.0,
+            // Limiter recovers with a 80 ms time constant.
+            release: 1.0 - (-1.0 / (0.08 * sample_rate)).exp(),
+            level: start,
+            level_step: 1.0 / (config.soft_start.max(1e-3) * sample_rate),
+            target: 1.0,
+        }
+    }
+
+    /// Fade out in 5 ms (panic) or back in.
+    pub fn set_muted(&mut self, muted: bool, sample_rate: f32) {
+        self.target = if muted { 0.0 } else { 1.0 };
+        self.level_step = 1.0 / (0.005 * sample_rate);
+    }
+
+    /// True once a panic fade has reached silence.
+    pub fn is_silent(&self) -> bool {
+        self.target == 0.0 && self.level == 0.0
+    }
+
+    /// Process one stereo frame in place; returns the limiter's gain.
+    #[inline]
+    pub fn frame(&mut self, l: &mut f32, r: &mut f32) -> f32 {
+        let mut s = [*l, *r];
+        for (c, x) in s.iter_mut().enumerate() {
+            if !x.is_finite() {
+                *x = 0.0;
+                self.dc_x[c] = 0.0;
+                self.dc_y[c] = 0.0;
+            }
+            if self.config.dc_block {
+                let y = *x - self.dc_x[c] + self.dc_r * self.dc_y[c];
+                self.dc_x[c] = *x;
+                self.dc_y[c] = y;
+                *x = y;
+            }
+        }
+        if self.level != self.target {
+            self.level = if self.level < self.target {
+                (self.level + self.level_step).min(self.target)
+            } else {
+                (self.level - self.level_step).max(self.target)
+            };
+        }
+        s[0] *= self.level;
+        s[1] *= self.level;
+        if let Some(ceiling) = self.config.ceiling {
+            // Instant attack guarantees the ceiling; the release is smooth.
+            let peak = s[0].abs().max(s[1].abs());
+            let want = if peak > ceiling { ceiling / peak } else { 1.0 };
+            self.gain = if want < self.gain {
+                want
+            } else {
+                self.gain + (want - self.gain) * self.release
+            };
+            s[0] = (s[0] * self.gain).clamp(-ceiling, ceiling);
+            s[1] = (s[1] * self.gain).clamp(-ceiling, ceiling);
+        }
+        (*l, *r) = (s[0], s[1]);
+        self.gain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ceiling_holds_and_garbage_becomes_silence() {
+        let mut m = Master::new(
+            MasterConfig {
+                soft_start: 0.0,
+                ..MasterConfig::protected()
+            },
+            48_000.0,
+        );
+        let (mut l, mut r) = (4.0, -3.0);
+        m.frame(&mut l, &mut r);
+        assert!(l.abs() <= 0.891_251 && r.abs() <= 0.891_251);
+        let (mut l, mut r) = (f32::NAN, f32::INFINITY);
+        m.frame(&mut l, &mut r);
+        assert_eq!((l, r), (0.0, 0.0));
+    }
+
+    #[test]
+    fn soft_start_and_panic_fade() {
+        let sr = 48_000.0;
+        let mut m = Master::new(
+            MasterConfig {
+                ceiling: None,
+                dc_block: false,
+                soft_start: 0.01,
+            },
+            sr,
+        );
+        let run = |m: &mut Master, n: usize| {
+            let mut last = 0.0;
+            for _ in 0..n {
+                let (mut l, mut r) = (0.5, 0.5);
+                m.frame(&mut l, &mut r);
+                last = l;
+            }
+            last
+        };
+        assert!(run(&mut m, 10) < 0.02);
+        assert_eq!(run(&mut m, 480), 0.5);
+        m.set_muted(true, sr);
+        assert_eq!(run(&mut m, 250), 0.0);
+        assert!(m.is_silent());
+    }
+}

@@ -1,0 +1,45 @@
+//! What crosses between the control thread and the audio thread. Everything is built before it is sent, and every
+//! box sent to the audio thread comes back to be freed on the control thread.
+
+use super::graph::{FaultKind, Graph};
+
+/// How a new graph takes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapMode {
+    /// Only values changed: processors move into the new graph and values glide. No crossfade needed.
+    Move,
+    /// The structure changed: kept nodes copy their state and both graphs play while the old one fades out.
+    Crossfade,
+}
+
+/// A prepared graph change.
+pub struct Swap {
+    pub graph: Box<Graph>,
+    pub mode: SwapMode,
+    pub version: u32,
+    /// Frames a retuned value glides over.
+    pub glide_frames: u32,
+    /// Frames of a crossfade.
+    pub fade_frames: u32,
+    /// Wait for the next multiple of this many beats (0: now).
+    pub quantum_beats: f64,
+}
+
+pub enum ToAudio {
+    Swap(Box<Swap>),
+    /// Fade to silence fast and clear every tail.
+    Panic,
+    /// Come back from a panic.
+    Resume,
+}
+
+pub enum FromAudio {
+    /// A swap whose `graph` is now the graph it replaced, no longer needed; drop it here.
+    Retired(Box<Swap>),
+    /// A swap that was superseded before it was installed.
+    Unused(Box<Swap>),
+    /// A swap was installed.
+    Installed { version: u32 },
+    /// A node was muted because its output went bad.
+    Fault { version: u32, slot: u32, kind: FaultKind },
+}
