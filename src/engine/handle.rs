@@ -69,11 +69,7 @@ impl EngineHandle {
         let mut c = Collected::default();
         while let Ok(msg) = self.rx.pop() {
             match msg {
-                FromAudio::Retired(b) => {
-                    drop(b);
-                    c.freed += 1;
-                }
-                FromAudio::Unused(b) => {
+                FromAudio::Retired(b) | FromAudio::Unused(b) => {
                     drop(b);
                     c.freed += 1;
                 }
@@ -88,7 +84,7 @@ impl EngineHandle {
     pub fn read_scope(&mut self, out: &mut Vec<f32>) {
         let n = self.scope.slots();
         if let Ok(chunk) = self.scope.read_chunk(n) {
-            out.extend(chunk.into_iter());
+            out.extend(chunk);
         }
     }
 
