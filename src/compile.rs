@@ -3,11 +3,12 @@
 
 pub mod build;
 pub mod graph;
+pub mod plan;
 pub mod resolve;
 pub mod schedule;
 pub mod suggest;
 
-pub use build::{Settings, build};
+pub use build::{Settings, build, build_linked};
 pub use graph::{GraphSpec, NodeSpec, Source};
 
 use crate::engine::Graph;

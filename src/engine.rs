@@ -241,11 +241,13 @@ impl Engine {
         }
         let bpf = self.beats_per_frame();
         let pos = self.beat() / q;
-        let to_next = (pos.floor() + 1.0 - pos) * q;
-        if pos - pos.floor() < 0.5 * bpf / q {
+        // On a boundary (to within half a frame), or the frames to the next one, rounded so float error never
+        // carries the block past it.
+        if (pos - pos.round()).abs() * q < 0.5 * bpf {
             return Some(0);
         }
-        Some(((to_next / bpf).ceil() as usize).max(1))
+        let to_next = (pos.floor() + 1.0 - pos) * q;
+        Some(((to_next / bpf - 1e-6).ceil() as usize).max(1))
     }
 
     fn install_pending(&mut self) {

@@ -5,6 +5,7 @@
 //! - `compile` — AST → `GraphSpec` → built `engine::Graph` (all allocation happens here). Control thread.
 //! - `dsp`     — the `Processor` trait, the node registry and every processor. Pure DSP; runs where it is called.
 //! - `engine`  — `Engine::process`, the only code that runs on the audio thread.
+//! - `live`    — a live session: reload, plan, send, collect; shared by the headless runner and the TUI. Control thread.
 //! - `audio`   — the offline renderer and WAV output. Control thread.
 //! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
 
@@ -14,3 +15,4 @@ pub mod compile;
 pub mod dsp;
 pub mod engine;
 pub mod lang;
+pub mod live;

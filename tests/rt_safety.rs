@@ -61,3 +61,80 @@ x -> lowpass cutoff=w*500+900 q=3 -> highpass 80 -> bandpass 700 q=0.5 -> gain g
   -> mix b=(noise*p) amount=0.2 -> delay 0.2 feedback=0.5 -> reverb -> out
 x -> gain 0.05 -> pan (sine 0.3) -> out
 ";
+
+use synchrotron_tui::live::{LiveConfig, Session};
+
+/// Patches that exercise every kind of swap: retunes (move), added and removed chains (crossfade), new lists
+/// (replace), tempo changes, and broken ones (nothing sent).
+const EDITS: &[&str] = &[
+    "sine 440 -> gain 0.3 -> out",
+    "sine 660 -> gain 0.3 -> out",
+    "sine 660 -> gain 0.3 -> delay 0.1 feedback=0.6 -> out",
+    "sine 660 -> gain 0.2 -> delay 0.1 feedback=0.6 -> out\nnoise -> bandpass 900 -> gain 0.1 -> reverb -> out",
+    "bpm 90\nseq [a3 c4 e4] -> saw -> lowpass 900 -> gain 0.2 -> out",
+    "bpm 90\nseq [a3 c4 g4] -> saw -> lowpass 1200 -> gain 0.2 -> out",
+    "saw 110 -> lowpas 800 -> out",
+    "x = (saw 55 + x*0.5) -> delay 0.05\nx -> gain 0.2 -> out",
+];
+
+#[test]
+fn swaps_crossfades_glides_and_retirements_never_allocate_on_the_audio_path() {
+    let (mut session, mut engine) = Session::new(LiveConfig::default());
+    let mut buf = vec![0.0f32; 2 * 256];
+    reset_violation_count();
+    for round in 0..60 {
+        let _ = session.reload(EDITS[round % EDITS.len()]);
+        if round % 7 == 3 {
+            session.panic();
+        }
+        if round % 7 == 5 {
+            session.resume();
+        }
+        for _ in 0..8 {
+            assert_no_alloc(|| engine.process(&mut buf));
+            session.tick();
+        }
+    }
+    assert_eq!(violation_count(), 0);
+}
+
+#[test]
+fn every_box_is_freed_on_the_control_thread_not_the_audio_thread() {
+    let (mut session, mut engine) = Session::new(LiveConfig::default());
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flag = running.clone();
+    let audio = std::thread::spawn(move || {
+        let mut buf = vec![0.0f32; 2 * 128];
+        reset_violation_count();
+        while flag.load(std::sync::atomic::Ordering::Relaxed) {
+            assert_no_alloc(|| engine.process(&mut buf));
+            std::thread::yield_now();
+        }
+        // The counter is per thread: this is the audio thread's own record.
+        (violation_count(), engine)
+    });
+    let (mut sent, mut freed) = (0, 0);
+    for round in 0..200 {
+        if let Ok(Some(_)) = session.reload(EDITS[round % EDITS.len()]) {
+            sent += 1;
+        }
+        let ev = session.tick();
+        sent += ev.sent.len();
+        freed += ev.freed;
+        std::thread::sleep(std::time::Duration::from_micros(300));
+    }
+    while !session.is_settled() {
+        let ev = session.tick();
+        sent += ev.sent.len();
+        freed += ev.freed;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    freed += session.tick().freed;
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let (violations, engine) = audio.join().unwrap();
+    assert_eq!(violations, 0, "the audio thread allocated or freed");
+    assert!(sent > 20, "only {sent} swaps went through");
+    assert_eq!(freed, sent, "every swap sent came back and was freed here");
+    // The engine itself is dropped here, on the control thread, after its stream would have stopped.
+    drop(engine);
+}

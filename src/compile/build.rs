@@ -27,18 +27,39 @@ impl Default for Settings {
 
 /// Build the graph. Nodes that can't be heard are left out.
 pub fn build(spec: &GraphSpec, settings: &Settings) -> Result<Box<Graph>, Cycle> {
+    build_linked(spec, settings, &[]).map(|(g, _)| g)
+}
+
+/// Build the graph with `links[i]`, the slot of the running graph that spec node `i` continues (for hot swaps).
+/// Also returns each spec node's slot (`None` when left out), which the next swap links against.
+pub fn build_linked(
+    spec: &GraphSpec,
+    settings: &Settings,
+    links: &[Option<usize>],
+) -> Result<(Box<Graph>, Vec<Option<usize>>), Cycle> {
     let keep = spec.audible();
     let (order, _feedback) = schedule::order(spec, &keep)?;
     let mut slot_of = vec![usize::MAX; spec.nodes.len()];
     for (s, &i) in order.iter().enumerate() {
         slot_of[i] = s;
     }
-    let slots = order.iter().map(|&i| build_slot(spec, i, &slot_of, settings)).collect();
-    Ok(Box::new(Graph {
+    let slots = order
+        .iter()
+        .map(|&i| Slot {
+            from: links.get(i).copied().flatten(),
+            ..build_slot(spec, i, &slot_of, settings)
+        })
+        .collect();
+    let out = slot_of.get(spec.out).copied().unwrap_or(0);
+    let graph = Box::new(Graph {
         slots,
-        out: slot_of[spec.out],
+        out,
         bpm: spec.bpm,
-    }))
+    });
+    Ok((
+        graph,
+        slot_of.into_iter().map(|s| (s != usize::MAX).then_some(s)).collect(),
+    ))
 }
 
 fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings) -> Slot {

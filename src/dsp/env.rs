@@ -58,7 +58,11 @@ impl Adsr {
 }
 
 impl Processor for Adsr {
-    crate::plain_state!(|s| Self::new(s.sr));
+    // Silence, but remember the gate: a gate still high must not re-trigger after a panic.
+    crate::plain_state!(|s| Self {
+        gate: s.gate,
+        ..Self::new(s.sr)
+    });
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
@@ -136,7 +140,10 @@ impl Perc {
 }
 
 impl Processor for Perc {
-    crate::plain_state!(|s| Self::new(s.sr));
+    crate::plain_state!(|s| Self {
+        trig: s.trig,
+        ..Self::new(s.sr)
+    });
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;

@@ -136,7 +136,10 @@ pub struct SampleHold {
 }
 
 impl Processor for SampleHold {
-    crate::plain_state!(|_| Self::default());
+    crate::plain_state!(|s| Self {
+        held: 0.0,
+        prev: s.prev
+    });
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;

@@ -6,6 +6,7 @@ mod common;
 mod corpus;
 mod diagnostics;
 mod dsp;
+mod hotswap;
 mod props;
 mod readme;
 mod timing;

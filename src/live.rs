@@ -1,0 +1,285 @@
+//! A live session: the control-thread side of playing a patch. It compiles each new version off the audio thread,
+//! plans the swap against the graph actually playing, sends it, and frees what comes back. The headless runner and
+//! the TUI share it. Control thread.
+//!
+//! At most one swap is in flight: every plan links to slots of the graph the audio thread is playing, so the next
+//! one is planned only after the audio thread confirms the last. Edits made meanwhile wait (the newest wins).
+
+use crate::compile::plan::{self, Counts};
+use crate::compile::{self, GraphSpec, Settings};
+use crate::engine::graph::FaultKind;
+use crate::engine::handle::Collected;
+use crate::engine::{Engine, EngineHandle, MasterConfig, Swap, SwapMode, ToAudio};
+use crate::lang::Diagnostic;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveConfig {
+    pub settings: Settings,
+    pub master: MasterConfig,
+    /// How long a retuned value glides.
+    pub glide: Duration,
+    /// How long a structural change crossfades.
+    pub fade: Duration,
+    /// Land swaps on the next multiple of this many beats (0: at once).
+    pub quantum_beats: f64,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            master: MasterConfig::protected(),
+            glide: Duration::from_millis(10),
+            fade: Duration::from_millis(20),
+            quantum_beats: 0.0,
+        }
+    }
+}
+
+/// What a reload did, as printed after each save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub version: u32,
+    pub counts: Counts,
+    pub mode: SwapMode,
+    pub compile_time: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "v{} ok: {}, compiled in {:.1} ms",
+            self.version,
+            self.counts,
+            self.compile_time.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+/// A graph as it is (or will be) playing: its spec and where each spec node sits in the built graph.
+struct Built {
+    spec: GraphSpec,
+    slot_of: Vec<Option<usize>>,
+    keys: Vec<String>,
+}
+
+/// Things the session learned on a tick.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Events {
+    /// Reloads that waited for the previous swap and have now been sent.
+    pub sent: Vec<Report>,
+    /// Nodes muted because their output went bad: (version, key, what).
+    pub faults: Vec<(u32, String, FaultKind)>,
+    pub freed: usize,
+}
+
+pub struct Session {
+    handle: EngineHandle,
+    config: LiveConfig,
+    playing: Built,
+    in_flight: Option<(u32, Built)>,
+    waiting: Option<(GraphSpec, Vec<Diagnostic>, Instant)>,
+    version: u32,
+}
+
+/// The patch that plays before the first good one: just the bus.
+fn silence() -> GraphSpec {
+    let out = compile::NodeSpec {
+        key: "out".into(),
+        kind: "out",
+        inputs: vec![compile::Source::Const(0.0); 2],
+        settings: vec![],
+        list: vec![],
+        choice: 0,
+        span: crate::lang::Span::default(),
+    };
+    GraphSpec {
+        bpm: 120.0,
+        nodes: vec![out],
+        out: 0,
+    }
+}
+
+impl Session {
+    /// A session playing silence, and the engine to hand to the audio thread.
+    pub fn new(config: LiveConfig) -> (Self, Engine) {
+        let spec = silence();
+        let (graph, slot_of) = compile::build_linked(&spec, &config.settings, &[]).unwrap_or_else(|_| {
+            // The empty patch has no loops; this arm only satisfies the types.
+            (
+                Box::new(crate::engine::Graph {
+                    slots: vec![],
+                    out: 0,
+                    bpm: 120.0,
+                }),
+                vec![],
+            )
+        });
+        let (engine, handle) = crate::engine::pair(graph, config.settings.sample_rate, config.master);
+        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
+        let session = Self {
+            handle,
+            config,
+            playing: Built { spec, slot_of, keys },
+            in_flight: None,
+            waiting: None,
+            version: 0,
+        };
+        (session, engine)
+    }
+
+    /// A fresh engine for the patch that is playing (after the audio device was lost); state starts over.
+    pub fn restart(&mut self, sample_rate: f32) -> Engine {
+        self.config.settings.sample_rate = sample_rate;
+        let spec = self
+            .in_flight
+            .take()
+            .map_or_else(|| self.playing.spec.clone(), |(_, b)| b.spec);
+        let (graph, slot_of) = compile::build_linked(&spec, &self.config.settings, &[]).unwrap_or_else(|_| {
+            (
+                Box::new(crate::engine::Graph {
+                    slots: vec![],
+                    out: 0,
+                    bpm: spec.bpm,
+                }),
+                vec![],
+            )
+        });
+        let (engine, handle) = crate::engine::pair(graph, sample_rate, self.config.master);
+        self.handle = handle;
+        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
+        self.playing = Built { spec, slot_of, keys };
+        engine
+    }
+
+    /// Compile `src` and send it to the audio thread. A patch with errors changes nothing and returns them.
+    /// `Ok(None)` means the new version is waiting for the previous swap to land.
+    pub fn reload(&mut self, src: &str) -> Result<Option<Report>, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let checked = compile::check(src)?;
+        if self.in_flight.is_some() {
+            self.waiting = Some((checked.spec, checked.warnings, started));
+            return Ok(None);
+        }
+        self.send(checked.spec, checked.warnings, started).map(Some)
+    }
+
+    fn send(
+        &mut self,
+        mut spec: GraphSpec,
+        warnings: Vec<Diagnostic>,
+        started: Instant,
+    ) -> Result<Report, Vec<Diagnostic>> {
+        let plan = plan::plan(Some(&self.playing.spec), &mut spec);
+        let links: Vec<Option<usize>> = plan
+            .links
+            .iter()
+            .map(|l| l.and_then(|j| self.playing.slot_of.get(j).copied().flatten()))
+            .collect();
+        let (graph, slot_of) = compile::build_linked(&spec, &self.config.settings, &links).map_err(|_| {
+            vec![Diagnostic::error(
+                "E006",
+                crate::lang::Span::default(),
+                "feedback loop with no delay in it",
+            )]
+        })?;
+        let frames = |d: Duration| (d.as_secs_f64() * f64::from(self.config.settings.sample_rate)).round() as u32;
+        self.version += 1;
+        let swap = Box::new(Swap {
+            graph,
+            mode: plan.mode,
+            version: self.version,
+            glide_frames: frames(self.config.glide),
+            fade_frames: frames(self.config.fade).max(1),
+            quantum_beats: self.config.quantum_beats,
+        });
+        if self.handle.send(ToAudio::Swap(swap)).is_err() {
+            return Err(vec![Diagnostic::error(
+                "E100",
+                crate::lang::Span::default(),
+                "the audio engine is not taking changes (is the device stalled?)",
+            )]);
+        }
+        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
+        self.in_flight = Some((self.version, Built { spec, slot_of, keys }));
+        Ok(Report {
+            version: self.version,
+            counts: plan.counts,
+            mode: plan.mode,
+            compile_time: started.elapsed(),
+            warnings,
+        })
+    }
+
+    /// Collect what the audio thread sent back (freeing it here) and send any waiting version. Call every tick.
+    pub fn tick(&mut self) -> Events {
+        let Collected {
+            installed,
+            faults,
+            freed,
+        } = self.handle.collect();
+        let mut events = Events {
+            freed,
+            ..Events::default()
+        };
+        if let (Some(v), Some((sent, _))) = (installed, &self.in_flight)
+            && v >= *sent
+            && let Some((_, built)) = self.in_flight.take()
+        {
+            self.playing = built;
+        }
+        for (version, slot, kind) in faults {
+            let key = self.key_of_slot(version, slot as usize);
+            events.faults.push((version, key, kind));
+        }
+        if self.in_flight.is_none()
+            && let Some((spec, warnings, started)) = self.waiting.take()
+            && let Ok(report) = self.send(spec, warnings, started)
+        {
+            events.sent.push(report);
+        }
+        events
+    }
+
+    fn key_of_slot(&self, _version: u32, slot: usize) -> String {
+        let built = &self.playing;
+        built
+            .slot_of
+            .iter()
+            .position(|s| *s == Some(slot))
+            .map_or_else(|| format!("slot {slot}"), |i| built.keys[i].clone())
+    }
+
+    /// Whether a swap is still on its way to the audio thread.
+    pub fn is_settled(&self) -> bool {
+        self.in_flight.is_none() && self.waiting.is_none()
+    }
+
+    pub fn panic(&mut self) {
+        let _ = self.handle.send(ToAudio::Panic);
+    }
+
+    pub fn resume(&mut self) {
+        let _ = self.handle.send(ToAudio::Resume);
+    }
+
+    pub fn handle(&mut self) -> &mut EngineHandle {
+        &mut self.handle
+    }
+
+    pub fn playing(&self) -> &GraphSpec {
+        &self.playing.spec
+    }
+
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    pub fn config(&self) -> &LiveConfig {
+        &self.config
+    }
+}
