@@ -1,4 +1,7 @@
-//! Getting samples out: the offline renderer (tests, `render`, benches) and WAV writing. The cpal device backend
-//! joins in the live-playback work. Control thread.
+//! Getting samples out: the cpal sound-card backend, a paced silent stand-in for machines without one, the
+//! offline renderer (tests, `render`, benches) and WAV writing. Control thread, except the callbacks they run.
 
+#[cfg(feature = "cpal")]
+pub mod cpal_backend;
+pub mod null;
 pub mod offline;

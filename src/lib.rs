@@ -7,6 +7,7 @@
 //! - `engine`  — `Engine::process`, the only code that runs on the audio thread.
 //! - `live`    — a live session: reload, plan, send, collect; shared by the headless runner and the TUI. Control thread.
 //! - `audio`   — the offline renderer and WAV output. Control thread.
+//! - `headless` — `PATCH --headless`: play, watch the file, reload on save. Control thread.
 //! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
 
 pub mod audio;
@@ -14,5 +15,6 @@ pub mod cli;
 pub mod compile;
 pub mod dsp;
 pub mod engine;
+pub mod headless;
 pub mod lang;
 pub mod live;

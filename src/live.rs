@@ -271,6 +271,10 @@ impl Session {
         &mut self.handle
     }
 
+    pub fn handle_ref(&self) -> &EngineHandle {
+        &self.handle
+    }
+
     pub fn playing(&self) -> &GraphSpec {
         &self.playing.spec
     }

@@ -6,17 +6,72 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::cli;
 use synchrotron_tui::compile::{self, Settings};
 use synchrotron_tui::engine::{Engine, MasterConfig};
+use synchrotron_tui::headless;
+use synchrotron_tui::live::LiveConfig;
 
 #[derive(Parser)]
-#[command(name = "synchrotron-tui", version, about = "A terminal live-coding synthesizer")]
+#[command(
+    name = "synchrotron-tui",
+    version,
+    about = "A terminal live-coding synthesizer",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Args {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    play: PlayArgs,
+}
+
+/// Playing a patch live (no subcommand).
+#[derive(clap::Args)]
+struct PlayArgs {
+    /// The patch to play; it reloads on every save.
+    #[arg(required_unless_present = "list_devices")]
+    patch: Option<PathBuf>,
+    /// Play without the editor screen and print one line per reload (edit the file in any editor).
+    #[arg(long)]
+    headless: bool,
+    /// Output device (part of its name, see --list-devices).
+    #[arg(long)]
+    device: Option<String>,
+    /// List output devices and exit.
+    #[arg(long)]
+    list_devices: bool,
+    #[arg(long, value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    sample_rate: Option<u32>,
+    /// Frames per device callback (64 and up).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(64..=16_384))]
+    buffer_size: Option<u32>,
+    /// Crossfade for structural edits, in milliseconds.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=2_000))]
+    xfade: u64,
+    /// Glide for changed values, in milliseconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=2_000))]
+    glide: u64,
+    /// Land each change on the next `beat`, `bar` (4 beats) or N beats.
+    #[arg(long, value_parser = quantum)]
+    quantize: Option<f64>,
+    /// Do not open a sound card; run silently (for machines without one).
+    #[arg(long)]
+    no_audio: bool,
+}
+
+fn quantum(s: &str) -> Result<f64, String> {
+    match s {
+        "beat" => Ok(1.0),
+        "bar" => Ok(4.0),
+        _ => match s.parse::<f64>() {
+            Ok(v) if v > 0.0 && v <= 64.0 => Ok(v),
+            _ => Err("expected `beat`, `bar` or a number of beats".into()),
+        },
+    }
 }
 
 #[derive(Subcommand)]
@@ -65,7 +120,11 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
-    match run(args.command) {
+    let result = match args.command {
+        Some(command) => run(command),
+        None => play(&args.play),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -117,6 +176,51 @@ fn run(command: Command) -> Result<ExitCode> {
             Err(e) => bail!(e),
         },
     }
+}
+
+fn play(args: &PlayArgs) -> Result<ExitCode> {
+    if args.list_devices {
+        return list_devices();
+    }
+    let Some(patch) = args.patch.clone() else {
+        bail!("no patch given")
+    };
+    if !args.headless {
+        eprintln!("note: the editor screen is not built yet; playing headless (edit the file in any editor)");
+    }
+    let live = LiveConfig {
+        glide: Duration::from_millis(args.glide),
+        fade: Duration::from_millis(args.xfade),
+        quantum_beats: args.quantize.unwrap_or(0.0),
+        ..LiveConfig::default()
+    };
+    let opts = headless::Options {
+        patch,
+        live,
+        device: args.device.clone(),
+        sample_rate: args.sample_rate,
+        buffer_size: args.buffer_size,
+        no_audio: args.no_audio,
+    };
+    headless::run(&opts)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(feature = "cpal")]
+fn list_devices() -> Result<ExitCode> {
+    let devices = synchrotron_tui::audio::cpal_backend::list_devices()?;
+    if devices.is_empty() {
+        println!("no output devices found");
+    }
+    for d in devices {
+        println!("{}{}  ({})", if d.is_default { "* " } else { "  " }, d.name, d.id);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "cpal"))]
+fn list_devices() -> Result<ExitCode> {
+    bail!("built without sound-card support (the `cpal` feature)")
 }
 
 fn check(path: &Path, graph: bool) -> Result<ExitCode> {

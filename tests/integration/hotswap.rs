@@ -133,7 +133,10 @@ fn a_broken_patch_leaves_the_sound_exactly_as_it_was() {
         "sine [1 2] -> out",
     ] {
         let errors = b.reload(broken).unwrap_err();
-        assert!(errors.iter().any(synchrotron_tui::lang::Diagnostic::is_error), "{broken}");
+        assert!(
+            errors.iter().any(synchrotron_tui::lang::Diagnostic::is_error),
+            "{broken}"
+        );
         reference.extend(step(&mut a, &mut ea, 5_000));
         edited.extend(step(&mut b, &mut eb, 5_000));
     }

@@ -1,11 +1,15 @@
 //! Integration tests: one binary so the crate links once. Audio is reached through `audio::offline`; nothing here
 //! needs a terminal or a sound card.
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod common;
 mod corpus;
 mod diagnostics;
 mod dsp;
+mod e2e;
 mod hotswap;
 mod props;
 mod readme;

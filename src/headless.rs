@@ -1,0 +1,241 @@
+//! `synchrotron-tui PATCH --headless`: play a patch and reload it on every save, printing one line per reload.
+//! The performer edits in any editor. Control thread; the audio runs on the device's (or the null output's) thread.
+
+use crate::audio::null::NullOutput;
+use crate::lang::diagnostic::render_all;
+use crate::live::{LiveConfig, Session};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub patch: PathBuf,
+    pub live: LiveConfig,
+    pub device: Option<String>,
+    pub sample_rate: Option<u32>,
+    pub buffer_size: Option<u32>,
+    /// Play silently without looking for a device (tests, machines without sound).
+    pub no_audio: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot read patch `{0}`: {1}")]
+    Read(String, String),
+    #[error("cannot watch `{0}` for changes: {1}")]
+    Watch(String, String),
+    #[error("{0}")]
+    Audio(String),
+}
+
+/// Where the sound goes.
+enum Sink {
+    #[cfg(feature = "cpal")]
+    Device(crate::audio::cpal_backend::Output),
+    Null(#[allow(dead_code)] NullOutput),
+}
+
+impl Sink {
+    fn lost(&self) -> bool {
+        match self {
+            #[cfg(feature = "cpal")]
+            Sink::Device(o) => o.lost.load(Ordering::Relaxed),
+            Sink::Null(_) => false,
+        }
+    }
+}
+
+/// Run until Ctrl-C or SIGTERM.
+pub fn run(opts: &Options) -> Result<(), RunError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second handler (tests calling twice) is refused; the first still stops us.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let src = read(&opts.patch)?;
+    let (mut session, mut sink) = start(opts)?;
+    report_reload(&mut session, &opts.patch, &src);
+    let mut last = src;
+    let (_watcher, events) = watch(&opts.patch)?;
+    let mut dirty: Option<Instant> = None;
+    let mut reported_xruns = 0;
+    while !stop.load(Ordering::Relaxed) {
+        while let Ok(changed) = events.try_recv() {
+            if changed {
+                dirty = Some(Instant::now());
+            }
+        }
+        // Editors write in several steps; wait for them to settle.
+        if dirty.is_some_and(|t| t.elapsed() > Duration::from_millis(30)) {
+            dirty = None;
+            if let Ok(src) = read(&opts.patch)
+                && src != last
+            {
+                report_reload(&mut session, &opts.patch, &src);
+                last = src;
+            }
+        }
+        let ev = session.tick();
+        for r in ev.sent {
+            println!("{r}");
+        }
+        for (v, key, kind) in ev.faults {
+            println!("v{v}: node `{key}` muted: its output {}", fault_text(kind));
+        }
+        let xruns = session.handle().levels().xruns;
+        if xruns > reported_xruns {
+            println!("audio: {xruns} dropout(s) so far");
+            reported_xruns = xruns;
+        }
+        if sink.lost() {
+            println!("audio device lost; trying to reopen it every second (editing still works)");
+            sink = reopen(opts, &mut session, &stop);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(sink);
+    session.tick();
+    println!("stopped");
+    Ok(())
+}
+
+fn fault_text(kind: crate::engine::graph::FaultKind) -> &'static str {
+    match kind {
+        crate::engine::graph::FaultKind::NotFinite => "became NaN or infinite",
+        crate::engine::graph::FaultKind::Runaway => "ran away (level above a million)",
+    }
+}
+
+fn read(path: &Path) -> Result<String, RunError> {
+    crate::cli::read_patch(path).map_err(|e| RunError::Read(path.display().to_string(), e))
+}
+
+fn report_reload(session: &mut Session, path: &Path, src: &str) {
+    let name = path.display().to_string();
+    match session.reload(src) {
+        Ok(Some(report)) => {
+            if !report.warnings.is_empty() {
+                eprint!("{}", render_all(&report.warnings, &name, src));
+            }
+            println!("{report}");
+        }
+        Ok(None) => {}
+        Err(diags) => {
+            eprint!("{}", render_all(&diags, &name, src));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            println!("v{} keeps playing: {name} has {errors} error(s)", session.version());
+        }
+    }
+}
+
+/// Open the device (or the null output) and start a session on it.
+fn start(opts: &Options) -> Result<(Session, Sink), RunError> {
+    let mut live = opts.live;
+    let buffer = opts.buffer_size.unwrap_or(256) as usize;
+    #[cfg(feature = "cpal")]
+    if !opts.no_audio {
+        use crate::audio::cpal_backend::{self, AudioError, Request};
+        let req = Request {
+            device: opts.device.clone(),
+            sample_rate: opts.sample_rate,
+            buffer_size: opts.buffer_size,
+        };
+        match cpal_backend::open(&req) {
+            Ok(opened) => {
+                live.settings.sample_rate = opened.sample_rate() as f32;
+                let (session, engine) = Session::new(live);
+                let telemetry = session_telemetry(&session);
+                let buf = opened.buffer_size().map_or("default".into(), |n| format!("{n}"));
+                println!(
+                    "playing on {} at {} Hz, buffer {buf}",
+                    opened.name,
+                    opened.sample_rate()
+                );
+                match opened.start(engine, telemetry) {
+                    Ok(out) => return Ok((session, Sink::Device(out))),
+                    Err(e) if opts.device.is_some() => return Err(RunError::Audio(e.to_string())),
+                    Err(e) => {
+                        println!("{e}; running silently (edits are still checked and compiled)");
+                        let mut session = session;
+                        let engine = session.restart(live.settings.sample_rate);
+                        return Ok((session, Sink::Null(NullOutput::start(engine, buffer))));
+                    }
+                }
+            }
+            Err(e @ (AudioError::DeviceNotFound { .. } | AudioError::UnsupportedFormat)) => {
+                return Err(RunError::Audio(e.to_string()));
+            }
+            Err(e) if opts.device.is_some() || opts.sample_rate.is_some() || opts.buffer_size.is_some() => {
+                return Err(RunError::Audio(e.to_string()));
+            }
+            Err(e) => println!("{e}; running silently (edits are still checked and compiled)"),
+        }
+    }
+    live.settings.sample_rate = opts.sample_rate.unwrap_or(48_000) as f32;
+    let (session, engine) = Session::new(live);
+    Ok((session, Sink::Null(NullOutput::start(engine, buffer))))
+}
+
+#[cfg(feature = "cpal")]
+fn session_telemetry(session: &Session) -> Arc<crate::engine::telemetry::Telemetry> {
+    // The handle is borrowed mutably elsewhere; the telemetry is shared.
+    session.handle_ref().telemetry().clone()
+}
+
+/// Retry the device every second until it comes back or we are stopped; meanwhile play silently.
+fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink {
+    #[cfg(feature = "cpal")]
+    {
+        use crate::audio::cpal_backend::{self, Request};
+        let req = Request {
+            device: opts.device.clone(),
+            sample_rate: opts.sample_rate,
+            buffer_size: opts.buffer_size,
+        };
+        while !stop.load(Ordering::Relaxed) {
+            if let Ok(opened) = cpal_backend::open(&req) {
+                let engine = session.restart(opened.sample_rate() as f32);
+                let telemetry = session_telemetry(session);
+                if let Ok(out) = opened.start(engine, telemetry) {
+                    println!("audio device back: {}", opened_name(&req));
+                    return Sink::Device(out);
+                }
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    let _ = stop;
+    let engine = session.restart(opts.sample_rate.unwrap_or(48_000) as f32);
+    Sink::Null(NullOutput::start(engine, opts.buffer_size.unwrap_or(256) as usize))
+}
+
+#[cfg(feature = "cpal")]
+fn opened_name(req: &crate::audio::cpal_backend::Request) -> String {
+    req.device.clone().unwrap_or_else(|| "the default device".into())
+}
+
+/// Watch the patch's folder (editors often replace the file rather than write it) and report changes to it.
+fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<bool>), RunError> {
+    let err = |e: notify::Error| RunError::Watch(path.display().to_string(), e.to_string());
+    let name = path.file_name().map(std::ffi::OsStr::to_os_string);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            let ours = event
+                .paths
+                .iter()
+                .any(|p| p.file_name().map(std::ffi::OsStr::to_os_string) == name);
+            let _ = tx.send(ours && !event.kind.is_access());
+        }
+    })
+    .map_err(err)?;
+    watcher.watch(&dir, RecursiveMode::NonRecursive).map_err(err)?;
+    Ok((watcher, rx))
+}

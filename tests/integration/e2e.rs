@@ -1,0 +1,225 @@
+//! The real binary, `--headless`, through cpal and ALSA into a file (ALSA's `file` plugin over `null`, selected by
+//! pointing HOME at a folder with our .asoundrc). The patch is rewritten on disk and the captured stream is
+//! analysed.
+
+use crate::common::SR;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Headless {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+    dir: PathBuf,
+}
+
+impl Headless {
+    fn start(name: &str, patch: &str, asoundrc: &str, args: &[&str]) -> Self {
+        let dir = std::env::temp_dir().join(format!("synchrotron-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out.raw");
+        std::fs::write(dir.join(".asoundrc"), asoundrc.replace("OUT", out.to_str().unwrap())).unwrap();
+        std::fs::write(dir.join("p.syn"), patch).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+            .arg(dir.join("p.syn"))
+            .arg("--headless")
+            .args(args)
+            .env("HOME", &dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let sink = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    sink.lock().unwrap().push(line);
+                }
+            });
+        }
+        Self { child, lines, dir }
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let started = Instant::now();
+        loop {
+            if let Some(l) = self.lines.lock().unwrap().iter().find(|l| l.contains(what)) {
+                return l.clone();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no `{what}` in {:?}",
+                self.lines.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn raw(&self) -> PathBuf {
+        self.dir.join("out.raw")
+    }
+
+    /// Wait until the captured stream holds at least `seconds` more audio than now.
+    fn wait_audio(&self, seconds: f64) {
+        let bytes = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        let target = bytes(&self.raw()) + (seconds * f64::from(SR) * 8.0) as u64;
+        let started = Instant::now();
+        while bytes(&self.raw()) < target {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the stream stopped growing"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn write_patch(&self, src: &str) {
+        std::fs::write(self.dir.join("p.syn"), src).unwrap();
+    }
+
+    /// SIGTERM, then the exit status and everything printed.
+    fn stop(mut self) -> (bool, Vec<String>) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let lines = self.lines.lock().unwrap().clone();
+        (status.success(), lines)
+    }
+
+    fn left(&self) -> Vec<f32> {
+        let bytes = std::fs::read(self.raw()).unwrap();
+        bytes
+            .chunks_exact(8)
+            .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
+            .collect()
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const ALSA_FILE: &str = include_str!("../alsa/asoundrc.template");
+
+/// Rising zero crossings, interpolated.
+fn crossings(x: &[f32]) -> Vec<f64> {
+    x.windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] < 0.0 && w[1] >= 0.0)
+        .map(|(i, w)| i as f64 + f64::from(-w[0] / (w[1] - w[0])))
+        .collect()
+}
+
+#[test]
+fn a_save_retunes_the_live_stream_without_a_click_and_a_broken_save_keeps_it() {
+    let h = Headless::start("retune", "sine 440 -> gain 0.5 -> out\n", ALSA_FILE, &[]);
+    h.wait_for("playing on");
+    h.wait_for("v1 ok");
+    h.wait_audio(1.0);
+    h.write_patch("sine 660 -> gain 0.5 -> out\n");
+    let v2 = h.wait_for("v2 ok");
+    assert!(
+        v2.starts_with("v2 ok: 1 kept, 1 retuned, 0 added, 0 removed, compiled in "),
+        "{v2}"
+    );
+    h.wait_audio(1.0);
+    h.write_patch("sine 660 -> gain 0.5 ->\n");
+    h.wait_for("v2 keeps playing");
+    h.wait_audio(1.0);
+    let left = h.left();
+    let (clean, lines) = h.stop();
+    assert!(clean, "exit was not clean: {lines:?}");
+    assert!(lines.iter().any(|l| l == "stopped"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("error[E001]")),
+        "the broken save's diagnostics: {lines:?}"
+    );
+
+    // Periods go from 440 Hz to 660 Hz once, and stay there through the broken save.
+    let c = crossings(&left[4_800..]);
+    let freqs: Vec<f64> = c.windows(2).map(|w| f64::from(SR) / (w[1] - w[0])).collect();
+    let switch = freqs
+        .iter()
+        .position(|f| (f - 440.0).abs() > 2.0)
+        .expect("the pitch changed");
+    assert!(switch > 200, "played 440 Hz first");
+    // The period in which the glide starts is already a little higher; every one before is 440 Hz.
+    assert!(freqs[..switch - 1].iter().all(|f| (f - 440.0).abs() < 0.5));
+    let settled = switch + 20;
+    assert!(
+        freqs[settled..].iter().all(|f| (f - 660.0).abs() < 0.5),
+        "steady 660 Hz to the end"
+    );
+    // No click: no step between samples is larger than the 660 Hz wave's own largest step.
+    let own = 0.5 * std::f32::consts::TAU * 660.0 / SR;
+    let worst = left[4_800..]
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max);
+    assert!(worst <= own * 1.01, "largest step {worst} vs the wave's own {own}");
+    let tail = &left[left.len() - 24_000..];
+    assert!(
+        (tail.iter().fold(0f32, |m, v| m.max(v.abs())) - 0.5).abs() < 0.01,
+        "still at full level after the broken save"
+    );
+}
+
+#[test]
+fn without_a_usable_device_it_says_so_and_keeps_reloading() {
+    let h = Headless::start(
+        "nodevice",
+        "sine 440 -> out\n",
+        include_str!("../alsa/broken.asoundrc"),
+        &[],
+    );
+    let line = h.wait_for("running silently");
+    assert!(!line.contains("panicked"));
+    h.wait_for("v1 ok");
+    std::thread::sleep(Duration::from_millis(100));
+    h.write_patch("sine 440 -> lowpass 800 -> out\n");
+    h.wait_for("v2 ok: 1 kept, 0 retuned, 1 added, 0 removed");
+    let (clean, _) = h.stop();
+    assert!(clean);
+}
+
+#[test]
+fn an_unknown_device_is_one_clear_error() {
+    let dir = std::env::temp_dir().join(format!("synchrotron-e2e-dev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".asoundrc"), ALSA_FILE.replace("OUT", "/dev/null")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args(["patches/hello.syn", "--headless", "--device", "no-such-card"])
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: no output device matches `no-such-card` (available: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
