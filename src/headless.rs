@@ -60,6 +60,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
+    let commands = commands();
+    println!("type p + Enter to mute everything (panic), r to resume, q to quit");
     let mut dirty: Option<Instant> = None;
     let mut reported_xruns = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -76,6 +78,19 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             {
                 report_reload(&mut session, &opts.patch, &src);
                 last = src;
+            }
+        }
+        while let Ok(cmd) = commands.try_recv() {
+            match cmd {
+                Command::Panic => {
+                    session.panic();
+                    println!("panic: muted, tails cleared (r + Enter to resume)");
+                }
+                Command::Resume => {
+                    session.resume();
+                    println!("resumed");
+                }
+                Command::Quit => stop.store(true, Ordering::Relaxed),
             }
         }
         let ev = session.tick();
@@ -100,6 +115,31 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     session.tick();
     println!("stopped");
     Ok(())
+}
+
+enum Command {
+    Panic,
+    Resume,
+    Quit,
+}
+
+/// Commands typed on stdin, one per line. The reader thread ends with stdin.
+fn commands() -> mpsc::Receiver<Command> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            let cmd = match line.trim() {
+                "p" | "panic" => Command::Panic,
+                "r" | "resume" => Command::Resume,
+                "q" | "quit" => Command::Quit,
+                _ => continue,
+            };
+            if tx.send(cmd).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 fn fault_text(kind: crate::engine::graph::FaultKind) -> &'static str {

@@ -53,7 +53,8 @@ pub struct Output {
 }
 
 fn device_name(d: &cpal::Device) -> String {
-    d.description().map_or_else(|_| "unnamed device".into(), |x| x.name().to_string())
+    d.description()
+        .map_or_else(|_| "unnamed device".into(), |x| x.name().to_string())
 }
 
 pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
@@ -228,7 +229,10 @@ impl Opened {
             }
         };
         let error = move |e: cpal::Error| {
-            if matches!(e.kind(), cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated) {
+            if matches!(
+                e.kind(),
+                cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated
+            ) {
                 lost.store(true, Ordering::Relaxed);
             } else {
                 // Xruns and other glitches: counted, shown by the control thread.

@@ -28,6 +28,7 @@ impl Headless {
             .arg("--headless")
             .args(args)
             .env("HOME", &dir)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -87,6 +88,13 @@ impl Headless {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    fn type_line(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
     }
 
     fn write_patch(&self, src: &str) {
@@ -184,6 +192,27 @@ fn a_save_retunes_the_live_stream_without_a_click_and_a_broken_save_keeps_it() {
         (tail.iter().fold(0f32, |m, v| m.max(v.abs())) - 0.5).abs() < 0.01,
         "still at full level after the broken save"
     );
+}
+
+#[test]
+fn typing_p_silences_the_stream_and_r_brings_it_back() {
+    let mut h = Headless::start("panic", "sine 440 -> gain 0.5 -> out\n", ALSA_FILE, &[]);
+    h.wait_for("v1 ok");
+    h.wait_audio(0.5);
+    h.type_line("p");
+    h.wait_for("panic: muted");
+    h.wait_audio(0.5);
+    let muted = h.left();
+    let tail = &muted[muted.len() - 12_000..];
+    assert!(tail.iter().all(|v| *v == 0.0), "silent after the panic");
+    h.type_line("r");
+    h.wait_for("resumed");
+    h.wait_audio(0.5);
+    let back = h.left();
+    let tail = &back[back.len() - 12_000..];
+    assert!(tail.iter().fold(0f32, |m, v| m.max(v.abs())) > 0.49, "the sine is back");
+    let (clean, _) = h.stop();
+    assert!(clean);
 }
 
 #[test]

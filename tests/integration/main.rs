@@ -9,8 +9,10 @@ mod common;
 mod corpus;
 mod diagnostics;
 mod dsp;
+#[cfg(feature = "cpal")]
 mod e2e;
 mod hotswap;
 mod props;
 mod readme;
+mod soak;
 mod timing;
