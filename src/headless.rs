@@ -3,7 +3,7 @@
 
 use crate::audio::null::NullOutput;
 use crate::lang::diagnostic::render_all;
-use crate::live::{LiveConfig, Session};
+use crate::live::{AudioInfo, LiveConfig, Session};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +20,8 @@ pub struct Options {
     pub buffer_size: Option<u32>,
     /// Play silently without looking for a device (tests, machines without sound).
     pub no_audio: bool,
+    /// Print nothing (the TUI owns the screen).
+    pub quiet: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,14 +35,14 @@ pub enum RunError {
 }
 
 /// Where the sound goes.
-enum Sink {
+pub enum Sink {
     #[cfg(feature = "cpal")]
     Device(crate::audio::cpal_backend::Output),
     Null(#[allow(dead_code)] NullOutput),
 }
 
 impl Sink {
-    fn lost(&self) -> bool {
+    pub fn lost(&self) -> bool {
         match self {
             #[cfg(feature = "cpal")]
             Sink::Device(o) => o.lost.load(Ordering::Relaxed),
@@ -56,7 +58,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     // A second handler (tests calling twice) is refused; the first still stops us.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let src = read(&opts.patch)?;
-    let (mut session, mut sink) = start(opts)?;
+    let (mut session, mut sink, _) = start(opts)?;
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
@@ -172,7 +174,7 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) {
 }
 
 /// Open the device (or the null output) and start a session on it.
-fn start(opts: &Options) -> Result<(Session, Sink), RunError> {
+pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
     let mut live = opts.live;
     let buffer = opts.buffer_size.unwrap_or(256) as usize;
     #[cfg(feature = "cpal")]
@@ -189,19 +191,32 @@ fn start(opts: &Options) -> Result<(Session, Sink), RunError> {
                 let (session, engine) = Session::new(live);
                 let telemetry = session_telemetry(&session);
                 let buf = opened.buffer_size().map_or("default".into(), |n| format!("{n}"));
-                println!(
-                    "playing on {} at {} Hz, buffer {buf}",
-                    opened.name,
-                    opened.sample_rate()
-                );
+                if !opts.quiet {
+                    println!(
+                        "playing on {} at {} Hz, buffer {buf}",
+                        opened.name,
+                        opened.sample_rate()
+                    );
+                }
+                let info = AudioInfo {
+                    device: opened.name.clone(),
+                    sample_rate: opened.sample_rate(),
+                    buffer: opened.buffer_size(),
+                };
                 match opened.start(engine, telemetry) {
-                    Ok(out) => return Ok((session, Sink::Device(out))),
+                    Ok(out) => return Ok((session, Sink::Device(out), info)),
                     Err(e) if opts.device.is_some() => return Err(RunError::Audio(e.to_string())),
                     Err(e) => {
-                        println!("{e}; running silently (edits are still checked and compiled)");
+                        if !opts.quiet {
+                            println!("{e}; running silently (edits are still checked and compiled)");
+                        }
                         let mut session = session;
                         let engine = session.restart(live.settings.sample_rate);
-                        return Ok((session, Sink::Null(NullOutput::start(engine, buffer))));
+                        let info = AudioInfo {
+                            device: "no device (silent)".into(),
+                            ..info
+                        };
+                        return Ok((session, Sink::Null(NullOutput::start(engine, buffer)), info));
                     }
                 }
             }
@@ -211,12 +226,21 @@ fn start(opts: &Options) -> Result<(Session, Sink), RunError> {
             Err(e) if opts.device.is_some() || opts.sample_rate.is_some() || opts.buffer_size.is_some() => {
                 return Err(RunError::Audio(e.to_string()));
             }
-            Err(e) => println!("{e}; running silently (edits are still checked and compiled)"),
+            Err(e) => {
+                if !opts.quiet {
+                    println!("{e}; running silently (edits are still checked and compiled)");
+                }
+            }
         }
     }
     live.settings.sample_rate = opts.sample_rate.unwrap_or(48_000) as f32;
     let (session, engine) = Session::new(live);
-    Ok((session, Sink::Null(NullOutput::start(engine, buffer))))
+    let info = AudioInfo {
+        device: "no device (silent)".into(),
+        sample_rate: live.settings.sample_rate as u32,
+        buffer: Some(buffer as u32),
+    };
+    Ok((session, Sink::Null(NullOutput::start(engine, buffer)), info))
 }
 
 #[cfg(feature = "cpal")]
@@ -226,7 +250,7 @@ fn session_telemetry(session: &Session) -> Arc<crate::engine::telemetry::Telemet
 }
 
 /// Retry the device every second until it comes back or we are stopped; meanwhile play silently.
-fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink {
+pub fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink {
     #[cfg(feature = "cpal")]
     {
         use crate::audio::cpal_backend::{self, Request};
@@ -240,7 +264,9 @@ fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink {
                 let engine = session.restart(opened.sample_rate() as f32);
                 let telemetry = session_telemetry(session);
                 if let Ok(out) = opened.start(engine, telemetry) {
-                    println!("audio device back: {}", opened_name(&req));
+                    if !opts.quiet {
+                        println!("audio device back: {}", opened_name(&req));
+                    }
                     return Sink::Device(out);
                 }
             }
@@ -258,7 +284,7 @@ fn opened_name(req: &crate::audio::cpal_backend::Request) -> String {
 }
 
 /// Watch the patch's folder (editors often replace the file rather than write it) and report changes to it.
-fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<bool>), RunError> {
+pub fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<bool>), RunError> {
     let err = |e: notify::Error| RunError::Watch(path.display().to_string(), e.to_string());
     let name = path.file_name().map(std::ffi::OsStr::to_os_string);
     let dir = match path.parent() {

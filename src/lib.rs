@@ -8,6 +8,7 @@
 //! - `live`    — a live session: reload, plan, send, collect; shared by the headless runner and the TUI. Control thread.
 //! - `audio`   — the offline renderer and WAV output. Control thread.
 //! - `headless` — `PATCH --headless`: play, watch the file, reload on save. Control thread.
+//! - `tui`     — the performer's screen: editor, scope, meters, diagnostics, help. UI thread.
 //! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
 
 pub mod audio;
@@ -18,3 +19,4 @@ pub mod engine;
 pub mod headless;
 pub mod lang;
 pub mod live;
+pub mod tui;

@@ -38,6 +38,14 @@ impl Default for LiveConfig {
     }
 }
 
+/// Where the sound goes, for status displays.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AudioInfo {
+    pub device: String,
+    pub sample_rate: u32,
+    pub buffer: Option<u32>,
+}
+
 /// What a reload did, as printed after each save.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

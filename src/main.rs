@@ -36,6 +36,7 @@ struct PlayArgs {
     #[arg(required_unless_present = "list_devices")]
     patch: Option<PathBuf>,
     /// Play without the editor screen and print one line per reload (edit the file in any editor).
+    /// Without it, the patch opens in the editor screen.
     #[arg(long)]
     headless: bool,
     /// Output device (part of its name, see --list-devices).
@@ -185,9 +186,6 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
     let Some(patch) = args.patch.clone() else {
         bail!("no patch given")
     };
-    if !args.headless {
-        eprintln!("note: the editor screen is not built yet; playing headless (edit the file in any editor)");
-    }
     let live = LiveConfig {
         glide: Duration::from_millis(args.glide),
         fade: Duration::from_millis(args.xfade),
@@ -201,8 +199,13 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         sample_rate: args.sample_rate,
         buffer_size: args.buffer_size,
         no_audio: args.no_audio,
+        quiet: false,
     };
-    headless::run(&opts)?;
+    if args.headless {
+        headless::run(&opts)?;
+    } else {
+        synchrotron_tui::tui::run(&opts)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

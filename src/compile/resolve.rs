@@ -204,8 +204,12 @@ impl<'a> Resolver<'a> {
             ExprKind::Name(id) if registry::lookup(&id.name).is_some_and(|d| !d.hidden) => {
                 self.call_named(id, &[], expr.span, incoming, key)
             }
+            ExprKind::Name(id) if incoming.is_some() && !self.bindings.contains_key(id.name.as_str()) => {
+                self.unknown_name(&id.name, id.span);
+                None
+            }
             _ => {
-                if let Some((_, span)) = incoming {
+                if incoming.is_some() {
                     let what = match &expr.kind {
                         ExprKind::Name(id) if self.bindings.contains_key(id.name.as_str()) => {
                             format!("`{}` is a binding; a chain can't feed into it", id.name)
@@ -214,7 +218,7 @@ impl<'a> Resolver<'a> {
                     };
                     self.diags.push(
                         Diagnostic::error("E008", expr.span, what)
-                            .with_label(format!("fed by the stage ending at {}", span.end))
+                            .with_label("the chain arrives here")
                             .with_help("to modulate with a signal, pass it as a parameter: `lowpass cutoff=lfo`"),
                     );
                     return None;

@@ -16,3 +16,4 @@ mod props;
 mod readme;
 mod soak;
 mod timing;
+mod tui;

@@ -1,0 +1,48 @@
+//! What the performer can do, as verbs. Produced by `keymap`, consumed by `App::update`. Pure; UI thread.
+
+use super::editor::Move;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Insert(char),
+    /// Text pasted from the terminal (bracketed paste).
+    PasteText(String),
+    Newline,
+    Backspace,
+    Delete,
+    Indent,
+    Dedent,
+    Move(Move, bool),
+    SelectAll,
+    Copy,
+    Cut,
+    Paste,
+    Undo,
+    Redo,
+    Save,
+    Quit,
+    ToggleHelp,
+    Escape,
+    Panic,
+    Unmute,
+    NextError,
+    PrevError,
+    /// Typing in the help overlay's search box.
+    HelpQuery(char),
+    HelpBackspace,
+    HelpScroll(i32),
+    /// Answers in a question (quit with unsaved changes, file changed on disk).
+    Answer(char),
+}
+
+/// What `App::update` asks the runner to do; the app itself never touches files or audio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write this text to the patch file, then reload it.
+    Save(String),
+    /// Replace the buffer with the file on disk and reload it.
+    LoadFromDisk,
+    Quit,
+    Panic,
+    Unmute,
+}

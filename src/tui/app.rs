@@ -1,0 +1,404 @@
+//! The TUI's model: the buffer, what the engine last reported, the diagnostics of the text on screen, and the
+//! overlays. `update` turns actions into state changes and effects; it touches no files and no audio, so it is
+//! tested without either. UI thread.
+
+use super::action::{Action, Effect};
+use super::editor::{Editor, Pos};
+use crate::compile;
+use crate::engine::telemetry::Levels;
+use crate::lang::Diagnostic;
+use crate::live::{AudioInfo, Report};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Edit,
+    Help {
+        query: String,
+        scroll: usize,
+    },
+    /// Quit with unsaved changes?
+    ConfirmQuit,
+    /// The file changed on disk while the buffer has unsaved changes.
+    Conflict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Bad,
+}
+
+/// Meter state: levels with a peak hold that falls back after a while.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Meters {
+    pub peak: [f32; 2],
+    pub rms: [f32; 2],
+    pub hold: [f32; 2],
+    hold_ticks: [u32; 2],
+    /// The limiter is working (or the output touched the ceiling) recently.
+    pub limiting: bool,
+}
+
+/// Frames kept for the scope.
+pub const SCOPE_FRAMES: usize = 4096;
+
+pub struct App {
+    pub editor: Editor,
+    pub path: PathBuf,
+    /// The text as it is on disk (after our last save or load).
+    pub saved: String,
+    pub on_disk: bool,
+    /// Diagnostics of the buffer as it is now.
+    pub diagnostics: Vec<Diagnostic>,
+    pub selected_diag: usize,
+    pub status: (String, Tone),
+    pub last_reload: String,
+    pub mode: Mode,
+    pub audio: AudioInfo,
+    pub levels: Levels,
+    pub meters: Meters,
+    pub bpm: f64,
+    /// Interleaved L/R, the newest frames last.
+    pub scope: Vec<f32>,
+    pub muted: bool,
+    pub quit: bool,
+}
+
+/// What a new file starts from.
+pub const TEMPLATE: &str =
+    "# A new patch: edit, then Ctrl-S to save and hear it.\nbpm 120\n\nsine a4 -> gain 0.2 -> out\n";
+
+impl App {
+    pub fn new(path: PathBuf, text: &str, on_disk: bool, audio: AudioInfo) -> Self {
+        let mut app = Self {
+            editor: Editor::new(text),
+            path,
+            saved: if on_disk { text.to_string() } else { String::new() },
+            on_disk,
+            diagnostics: vec![],
+            selected_diag: 0,
+            status: (String::new(), Tone::Info),
+            last_reload: String::new(),
+            mode: Mode::Edit,
+            audio,
+            levels: Levels::default(),
+            meters: Meters::default(),
+            bpm: 120.0,
+            scope: Vec::with_capacity(4 * SCOPE_FRAMES),
+            muted: false,
+            quit: false,
+        };
+        if !on_disk {
+            app.status = ("new file: Ctrl-S creates it".into(), Tone::Info);
+        }
+        app.recheck();
+        app
+    }
+
+    pub fn modified(&self) -> bool {
+        !self.on_disk || self.editor.text() != self.saved
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Check the buffer as it is, so errors show while typing.
+    fn recheck(&mut self) {
+        self.diagnostics = match compile::check(&self.editor.text()) {
+            Ok(c) => {
+                self.bpm = c.spec.bpm;
+                c.warnings
+            }
+            Err(d) => d,
+        };
+        self.diagnostics
+            .sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
+        self.selected_diag = self.selected_diag.min(self.diagnostics.len().saturating_sub(1));
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        match &mut self.mode {
+            Mode::Help { query, scroll } => {
+                match action {
+                    Action::ToggleHelp | Action::Escape => self.mode = Mode::Edit,
+                    Action::HelpQuery(c) => {
+                        query.push(c);
+                        *scroll = 0;
+                    }
+                    Action::HelpBackspace => {
+                        query.pop();
+                    }
+                    Action::HelpScroll(d) => *scroll = scroll.saturating_add_signed(d as isize),
+                    Action::Quit => return self.update_edit(Action::Quit),
+                    _ => {}
+                }
+                None
+            }
+            Mode::ConfirmQuit => match action {
+                Action::Answer('y') => {
+                    self.quit = true;
+                    Some(Effect::Quit)
+                }
+                Action::Answer('s') => {
+                    self.quit = true;
+                    Some(Effect::Save(self.editor.text()))
+                }
+                Action::Answer(_) => {
+                    self.mode = Mode::Edit;
+                    None
+                }
+                _ => None,
+            },
+            Mode::Conflict => match action {
+                Action::Answer('l') => {
+                    self.mode = Mode::Edit;
+                    Some(Effect::LoadFromDisk)
+                }
+                Action::Answer('k') => {
+                    self.mode = Mode::Edit;
+                    self.status = ("kept your version; Ctrl-S overwrites the file".into(), Tone::Info);
+                    None
+                }
+                _ => None,
+            },
+            Mode::Edit => self.update_edit(action),
+        }
+    }
+
+    fn update_edit(&mut self, action: Action) -> Option<Effect> {
+        let text_changed = matches!(
+            action,
+            Action::Insert(_)
+                | Action::PasteText(_)
+                | Action::Newline
+                | Action::Backspace
+                | Action::Delete
+                | Action::Indent
+                | Action::Dedent
+                | Action::Cut
+                | Action::Paste
+                | Action::Undo
+                | Action::Redo
+        );
+        let effect = match action {
+            Action::Insert(c) => {
+                self.editor.insert(&c.to_string());
+                None
+            }
+            Action::PasteText(t) => {
+                self.editor.insert(&t.replace("\r\n", "\n").replace('\r', "\n"));
+                None
+            }
+            Action::Newline => {
+                self.editor.newline();
+                None
+            }
+            Action::Backspace => {
+                self.editor.backspace();
+                None
+            }
+            Action::Delete => {
+                self.editor.delete();
+                None
+            }
+            Action::Indent => {
+                self.editor.indent();
+                None
+            }
+            Action::Dedent => {
+                self.editor.dedent();
+                None
+            }
+            Action::Move(m, select) => {
+                self.editor.move_to(m, select);
+                None
+            }
+            Action::SelectAll => {
+                self.editor.select_all();
+                None
+            }
+            Action::Copy => {
+                self.editor.copy();
+                None
+            }
+            Action::Cut => {
+                self.editor.cut();
+                None
+            }
+            Action::Paste => {
+                self.editor.paste();
+                None
+            }
+            Action::Undo => {
+                self.editor.undo();
+                None
+            }
+            Action::Redo => {
+                self.editor.redo();
+                None
+            }
+            Action::Save => Some(Effect::Save(self.editor.text())),
+            Action::Quit if self.modified() => {
+                self.mode = Mode::ConfirmQuit;
+                None
+            }
+            Action::Quit => {
+                self.quit = true;
+                Some(Effect::Quit)
+            }
+            Action::ToggleHelp => {
+                self.mode = Mode::Help {
+                    query: String::new(),
+                    scroll: 0,
+                };
+                None
+            }
+            Action::Escape => {
+                self.editor.set_cursor(self.editor.cursor());
+                None
+            }
+            Action::Panic => {
+                self.muted = true;
+                self.status = ("PANIC: muted and tails cleared; Ctrl-U to unmute".into(), Tone::Bad);
+                Some(Effect::Panic)
+            }
+            Action::Unmute => {
+                self.muted = false;
+                self.status = ("unmuted".into(), Tone::Info);
+                Some(Effect::Unmute)
+            }
+            Action::NextError => self.jump_to_diagnostic(1),
+            Action::PrevError => self.jump_to_diagnostic(-1),
+            Action::HelpQuery(_) | Action::HelpBackspace | Action::HelpScroll(_) | Action::Answer(_) => None,
+        };
+        if text_changed {
+            self.recheck();
+        }
+        effect
+    }
+
+    /// Select the next (or previous) diagnostic and put the cursor at its place.
+    fn jump_to_diagnostic(&mut self, dir: isize) -> Option<Effect> {
+        if self.diagnostics.is_empty() {
+            self.status = ("no errors".into(), Tone::Good);
+            return None;
+        }
+        let n = self.diagnostics.len() as isize;
+        let at = self.editor.offset_of(self.editor.cursor());
+        // From the cursor: the first diagnostic after it (or before it, going back), wrapping round.
+        let next = if dir > 0 {
+            self.diagnostics.iter().position(|d| d.span.start > at).unwrap_or(0)
+        } else {
+            self.diagnostics
+                .iter()
+                .rposition(|d| d.span.start < at)
+                .unwrap_or((n - 1) as usize)
+        };
+        self.selected_diag = next;
+        self.goto_selected();
+        None
+    }
+
+    pub fn goto_selected(&mut self) {
+        if let Some(d) = self.diagnostics.get(self.selected_diag) {
+            let p = self.editor.pos_of(d.span.start);
+            self.editor.set_cursor(p);
+        }
+    }
+
+    /// The result of saving: written or not.
+    pub fn on_saved(&mut self, text: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.saved = text.to_string();
+                self.on_disk = true;
+            }
+            Err(e) => self.status = (format!("NOT SAVED: {e}; your text is still here"), Tone::Bad),
+        }
+    }
+
+    /// The engine's answer to a reload of the saved text.
+    pub fn on_reload(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
+        match result {
+            Ok(Some(report)) => self.on_sent(report),
+            Ok(None) => self.status = ("saved; waiting for the previous change to land".into(), Tone::Info),
+            Err(diags) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                self.status = (
+                    format!("saved, but {errors} error(s): the last good version keeps playing"),
+                    Tone::Bad,
+                );
+            }
+        }
+    }
+
+    /// A version reached the engine: its report replaces any older message.
+    pub fn on_sent(&mut self, report: &Report) {
+        self.last_reload = report.to_string();
+        self.status = (String::new(), Tone::Good);
+    }
+
+    /// The file changed on disk (not by us).
+    pub fn on_disk_change(&mut self, disk: &str) -> Option<Effect> {
+        if disk == self.saved {
+            return None;
+        }
+        if self.modified() {
+            self.mode = Mode::Conflict;
+            return None;
+        }
+        Some(Effect::LoadFromDisk)
+    }
+
+    /// Replace the buffer with `text` from disk, keeping the cursor where it can be.
+    pub fn load(&mut self, text: &str) {
+        let cursor = self.editor.cursor();
+        let scroll = self.editor.scroll;
+        self.editor = Editor::new(text);
+        self.editor.set_cursor(cursor);
+        self.editor.scroll = scroll;
+        self.saved = text.to_string();
+        self.on_disk = true;
+        self.status = ("reloaded from disk".into(), Tone::Info);
+        self.recheck();
+    }
+
+    /// New telemetry and scope samples from the engine.
+    pub fn on_levels(&mut self, levels: Levels, scope: &[f32]) {
+        self.levels = levels;
+        let m = &mut self.meters;
+        for c in 0..2 {
+            m.peak[c] = levels.peak[c];
+            m.rms[c] = levels.rms[c];
+            if levels.peak[c] >= m.hold[c] {
+                m.hold[c] = levels.peak[c];
+                m.hold_ticks[c] = 0;
+            } else {
+                m.hold_ticks[c] += 1;
+                // Hold for about a second at 30 updates a second, then fall.
+                if m.hold_ticks[c] > 30 {
+                    m.hold[c] *= 0.9;
+                }
+            }
+        }
+        m.limiting = levels.reduction_db > 0.1;
+        self.scope.extend_from_slice(scope);
+        let keep = 2 * SCOPE_FRAMES;
+        if self.scope.len() > keep {
+            self.scope.drain(..self.scope.len() - keep);
+        }
+    }
+
+    /// Byte range of the line of the cursor, for tests.
+    pub fn cursor(&self) -> Pos {
+        self.editor.cursor()
+    }
+}
+
+#[cfg(test)]
+mod tests;

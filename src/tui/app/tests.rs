@@ -1,0 +1,121 @@
+//! The app model driven by actions, without a terminal or an engine.
+
+use super::*;
+
+fn app(text: &str) -> App {
+    App::new(PathBuf::from("p.syn"), text, true, AudioInfo::default())
+}
+
+#[test]
+fn errors_show_while_typing_and_save_asks_for_a_write() {
+    let mut a = app("sine 440 -> out");
+    assert!(a.diagnostics.is_empty());
+    for _ in 0..4 {
+        a.update(Action::Move(super::super::editor::Move::Right, false));
+    }
+    a.update(Action::Insert('x'));
+    assert_eq!(a.diagnostics.len(), 1);
+    assert_eq!(a.diagnostics[0].code, "E002");
+    assert!(a.modified());
+    assert_eq!(a.update(Action::Save), Some(Effect::Save("sinex 440 -> out".into())));
+}
+
+#[test]
+fn next_error_moves_the_cursor_to_it() {
+    let mut a = app("sine 440 -> out\nsaw 1 -> lowpas 3 -> out\nsine 3 -> gian 2 -> out");
+    a.update(Action::NextError);
+    assert_eq!(a.cursor(), Pos { line: 1, col: 9 });
+    a.update(Action::NextError);
+    assert_eq!(a.cursor(), Pos { line: 2, col: 10 });
+    a.update(Action::NextError);
+    assert_eq!(a.cursor(), Pos { line: 1, col: 9 }, "wraps round");
+    a.update(Action::PrevError);
+    assert_eq!(a.cursor(), Pos { line: 2, col: 10 });
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut a = app("sine 440 -> out");
+    a.update(Action::Insert('x'));
+    assert_eq!(a.update(Action::Quit), None);
+    assert_eq!(a.mode, Mode::ConfirmQuit);
+    assert_eq!(a.update(Action::Answer('n')), None);
+    assert_eq!(a.mode, Mode::Edit);
+    a.update(Action::Quit);
+    assert_eq!(
+        a.update(Action::Answer('s')),
+        Some(Effect::Save("xsine 440 -> out".into()))
+    );
+    assert!(a.quit);
+    let mut clean = app("sine 440 -> out");
+    assert_eq!(clean.update(Action::Quit), Some(Effect::Quit));
+}
+
+#[test]
+fn a_change_on_disk_reloads_a_clean_buffer_and_asks_about_a_modified_one() {
+    let mut a = app("sine 440 -> out");
+    assert_eq!(a.on_disk_change("sine 440 -> out"), None, "our own save");
+    assert_eq!(a.on_disk_change("saw 110 -> out"), Some(Effect::LoadFromDisk));
+    a.update(Action::Insert('x'));
+    assert_eq!(a.on_disk_change("saw 110 -> out"), None);
+    assert_eq!(a.mode, Mode::Conflict);
+    assert_eq!(a.update(Action::Answer('l')), Some(Effect::LoadFromDisk));
+    a.load("saw 110 -> out");
+    assert!(!a.modified());
+}
+
+#[test]
+fn a_new_file_starts_modified_from_the_template() {
+    let a = App::new(PathBuf::from("new.syn"), TEMPLATE, false, AudioInfo::default());
+    assert!(a.modified());
+    assert!(
+        a.diagnostics.is_empty(),
+        "the template is a valid patch: {:?}",
+        a.diagnostics
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_the_text_and_says_so() {
+    let mut a = app("sine 440 -> out");
+    a.update(Action::Insert('x'));
+    a.on_saved("xsine 440 -> out", Err("permission denied".into()));
+    assert!(a.modified());
+    assert!(a.status.0.contains("NOT SAVED"));
+    assert_eq!(a.editor.text(), "xsine 440 -> out");
+}
+
+#[test]
+fn help_takes_a_search_and_escape_closes_it() {
+    let mut a = app("");
+    a.update(Action::ToggleHelp);
+    a.update(Action::HelpQuery('l'));
+    a.update(Action::HelpQuery('o'));
+    assert_eq!(
+        a.mode,
+        Mode::Help {
+            query: "lo".into(),
+            scroll: 0
+        }
+    );
+    a.update(Action::Escape);
+    assert_eq!(a.mode, Mode::Edit);
+}
+
+#[test]
+fn peak_hold_holds_then_falls() {
+    let mut a = app("");
+    let loud = Levels {
+        peak: [0.8, 0.5],
+        ..Levels::default()
+    };
+    a.on_levels(loud, &[]);
+    for _ in 0..30 {
+        a.on_levels(Levels::default(), &[]);
+    }
+    assert_eq!(a.meters.hold, [0.8, 0.5]);
+    for _ in 0..10 {
+        a.on_levels(Levels::default(), &[]);
+    }
+    assert!(a.meters.hold[0] < 0.8 * 0.5);
+}

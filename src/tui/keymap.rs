@@ -1,0 +1,147 @@
+//! Keys to actions, per mode. A pure function, so every binding is testable. UI thread.
+
+use super::action::Action;
+use super::app::Mode;
+use super::editor::Move;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// The footer's key hints.
+pub const HINTS: &str =
+    "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  ^P panic  ^U unmute";
+
+pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    match mode {
+        Mode::Edit => edit(key),
+        Mode::Help { .. } => help(key),
+        Mode::ConfirmQuit | Mode::Conflict => match key.code {
+            KeyCode::Esc => Some(Action::Answer('n')),
+            KeyCode::Char(c) => Some(Action::Answer(c.to_ascii_lowercase())),
+            _ => None,
+        },
+    }
+}
+
+fn help(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc | KeyCode::F(1) => Some(Action::ToggleHelp),
+        KeyCode::Backspace => Some(Action::HelpBackspace),
+        KeyCode::Up => Some(Action::HelpScroll(-1)),
+        KeyCode::Down => Some(Action::HelpScroll(1)),
+        KeyCode::PageUp => Some(Action::HelpScroll(-10)),
+        KeyCode::PageDown => Some(Action::HelpScroll(10)),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::HelpQuery(c)),
+        KeyCode::Char('q') => Some(Action::Quit),
+        _ => None,
+    }
+}
+
+fn edit(key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    if ctrl && let KeyCode::Char(c) = key.code {
+        return match c.to_ascii_lowercase() {
+            's' => Some(Action::Save),
+            'q' => Some(Action::Quit),
+            'z' => Some(Action::Undo),
+            'y' => Some(Action::Redo),
+            'c' => Some(Action::Copy),
+            'x' => Some(Action::Cut),
+            'v' => Some(Action::Paste),
+            'a' => Some(Action::SelectAll),
+            'p' => Some(Action::Panic),
+            'u' => Some(Action::Unmute),
+            'n' => Some(Action::NextError),
+            _ => None,
+        };
+    }
+    let mv = |m| Some(Action::Move(m, shift));
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::ALT) => Some(Action::Insert(c)),
+        KeyCode::Enter => Some(Action::Newline),
+        KeyCode::Backspace => Some(Action::Backspace),
+        KeyCode::Delete => Some(Action::Delete),
+        KeyCode::Tab => Some(Action::Indent),
+        KeyCode::BackTab => Some(Action::Dedent),
+        KeyCode::Left => mv(Move::Left),
+        KeyCode::Right => mv(Move::Right),
+        KeyCode::Up => mv(Move::Up),
+        KeyCode::Down => mv(Move::Down),
+        KeyCode::Home if ctrl => mv(Move::Top),
+        KeyCode::End if ctrl => mv(Move::Bottom),
+        KeyCode::Home => mv(Move::Home),
+        KeyCode::End => mv(Move::End),
+        KeyCode::PageUp => mv(Move::PageUp),
+        KeyCode::PageDown => mv(Move::PageDown),
+        KeyCode::F(1) => Some(Action::ToggleHelp),
+        KeyCode::F(2) if shift => Some(Action::PrevError),
+        KeyCode::F(2) => Some(Action::NextError),
+        KeyCode::Esc => Some(Action::Escape),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn the_documented_keys_map_to_their_actions() {
+        let e = &Mode::Edit;
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(action_for(key(KeyCode::Char('s'), ctrl), e), Some(Action::Save));
+        assert_eq!(action_for(key(KeyCode::Char('q'), ctrl), e), Some(Action::Quit));
+        assert_eq!(action_for(key(KeyCode::Char('z'), ctrl), e), Some(Action::Undo));
+        assert_eq!(action_for(key(KeyCode::Char('y'), ctrl), e), Some(Action::Redo));
+        assert_eq!(action_for(key(KeyCode::Char('c'), ctrl), e), Some(Action::Copy));
+        assert_eq!(action_for(key(KeyCode::Char('x'), ctrl), e), Some(Action::Cut));
+        assert_eq!(action_for(key(KeyCode::Char('v'), ctrl), e), Some(Action::Paste));
+        assert_eq!(action_for(key(KeyCode::Char('p'), ctrl), e), Some(Action::Panic));
+        assert_eq!(action_for(key(KeyCode::Char('u'), ctrl), e), Some(Action::Unmute));
+        assert_eq!(
+            action_for(key(KeyCode::F(1), KeyModifiers::NONE), e),
+            Some(Action::ToggleHelp)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Esc, KeyModifiers::NONE), e),
+            Some(Action::Escape)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('é'), KeyModifiers::NONE), e),
+            Some(Action::Insert('é'))
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Left, KeyModifiers::SHIFT), e),
+            Some(Action::Move(Move::Left, true))
+        );
+        let help = &Mode::Help {
+            query: String::new(),
+            scroll: 0,
+        };
+        assert_eq!(
+            action_for(key(KeyCode::Char('s'), KeyModifiers::NONE), help),
+            Some(Action::HelpQuery('s'))
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Esc, KeyModifiers::NONE), help),
+            Some(Action::ToggleHelp)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('Y'), KeyModifiers::SHIFT), &Mode::ConfirmQuit),
+            Some(Action::Answer('y'))
+        );
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut k = key(KeyCode::Char('a'), KeyModifiers::NONE);
+        k.kind = KeyEventKind::Release;
+        assert_eq!(action_for(k, &Mode::Edit), None);
+    }
+}

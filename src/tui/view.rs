@@ -1,0 +1,92 @@
+//! Drawing the app: the layout and the widgets of each pane. Pure functions of `App` into a `Buffer`, so screens
+//! are snapshot-tested with `TestBackend`. Only the 16 basic colours are used. UI thread.
+
+mod diagnostics;
+mod editor;
+mod help;
+mod meters;
+mod scope;
+mod status;
+
+use super::app::{App, Mode};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(self, area, buf);
+    }
+}
+
+/// Where the editor's text goes, so the runner can place the terminal cursor and scroll.
+pub fn editor_area(area: Rect) -> Rect {
+    let [main, _, _] = rows(area);
+    let [left, _] = columns(main);
+    editor::text_area(left)
+}
+
+fn rows(area: Rect) -> [Rect; 3] {
+    Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(area)
+}
+
+fn columns(main: Rect) -> [Rect; 2] {
+    let side = if main.width >= 110 { 40 } else { 30 };
+    Layout::horizontal([Constraint::Min(20), Constraint::Length(side.min(main.width / 2))]).areas(main)
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let [main, status_row, footer] = rows(area);
+    let [left, right] = columns(main);
+    editor::render(app, left, buf);
+    let scope_h = if right.height >= 30 { 14 } else { 8 };
+    let [scope_area, meter_area, diag_area] =
+        Layout::vertical([Constraint::Length(scope_h), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+    scope::render(app, scope_area, buf);
+    meters::render(app, meter_area, buf);
+    diagnostics::render(app, diag_area, buf);
+    status::render(app, status_row, buf);
+    status::footer(app, footer, buf);
+    match &app.mode {
+        Mode::Help { query, scroll } => help::render(query, *scroll, area, buf),
+        Mode::ConfirmQuit => question(
+            "Unsaved changes",
+            "Quit without saving?  y = quit, s = save and quit, n = stay",
+            area,
+            buf,
+        ),
+        Mode::Conflict => question(
+            "The file changed on disk",
+            "It was changed by another program while you have unsaved edits here.  k = keep mine (Ctrl-S to overwrite), l = load theirs",
+            area,
+            buf,
+        ),
+        Mode::Edit => {}
+    }
+}
+
+/// A small centred box with a question.
+fn question(title: &str, text: &str, area: Rect, buf: &mut Buffer) {
+    let w = area.width.saturating_sub(8).min(64);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + area.height / 3,
+        width: w,
+        height: 5.min(area.height),
+    };
+    Clear.render(r, buf);
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .block(
+            Block::bordered()
+                .title(format!(" {title} "))
+                .border_style(Style::new().fg(Color::Yellow)),
+        )
+        .render(r, buf);
+}
+
+/// The terminal cursor's position for the editor.
+pub fn cursor_in(app: &App, area: Rect) -> (u16, u16) {
+    editor::cursor_position(app, editor_area(area))
+}

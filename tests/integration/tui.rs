@@ -1,0 +1,130 @@
+//! The editor screen, drawn with ratatui's TestBackend and driven by synthetic keys through the keymap, as a
+//! performer would type. Whole screens are snapshotted at 80x24 and 120x40; colours are checked cell by cell.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+use std::path::PathBuf;
+use synchrotron_tui::live::AudioInfo;
+use synchrotron_tui::tui::action::Effect;
+use synchrotron_tui::tui::app::App;
+use synchrotron_tui::tui::keymap;
+
+const PATCH: &str = "# a bass line\nbpm 112\nnotes = seq [a2 c3 _ e3] every=1/4\nsaw notes -> lowpass cutoff=(sine 0.1)*900+1300 q=3 -> gain 0.3 -> out\n";
+
+fn app(text: &str) -> App {
+    let audio = AudioInfo {
+        device: "Test Device".into(),
+        sample_rate: 48_000,
+        buffer: Some(256),
+    };
+    App::new(PathBuf::from("bass.syn"), text, true, audio)
+}
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Option<Effect> {
+    keymap::action_for(KeyEvent::new(code, mods), &app.mode).and_then(|a| app.update(a))
+}
+
+fn typing(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    t
+}
+
+#[test]
+fn the_editor_with_a_patch_at_80x24_and_120x40() {
+    let a = app(PATCH);
+    insta::assert_snapshot!("editor_80x24", draw(&a, 80, 24).backend());
+    insta::assert_snapshot!("editor_120x40", draw(&a, 120, 40).backend());
+}
+
+#[test]
+fn syntax_is_coloured_by_kind() {
+    let a = app(PATCH);
+    let t = draw(&a, 120, 40);
+    let buf = t.backend().buffer();
+    // Line 4 starts at row 4 (border + 3 lines), text after the 6-column gutter and the border.
+    let at = |row: u16, col: u16| &buf[(1 + 6 + col, row)];
+    assert_eq!(at(4, 0).symbol(), "s");
+    assert_eq!(at(4, 0).fg, Color::Cyan, "node name");
+    assert!(at(4, 0).modifier.contains(Modifier::BOLD));
+    assert_eq!(at(4, 4).fg, Color::Green, "binding reference");
+    assert_eq!(at(4, 10).fg, Color::Blue, "arrow");
+    assert_eq!(at(4, 21).fg, Color::Yellow, "parameter name");
+    assert_eq!(at(1, 0).fg, Color::DarkGray, "comment");
+    assert_eq!(at(3, 13).fg, Color::LightMagenta, "note");
+    assert_eq!(at(2, 4).fg, Color::Magenta, "number");
+}
+
+#[test]
+fn an_error_typed_in_is_marked_underlined_and_listed() {
+    let mut a = app(PATCH);
+    for _ in 0..3 {
+        press(&mut a, KeyCode::Down, KeyModifiers::NONE);
+    }
+    press(&mut a, KeyCode::End, KeyModifiers::NONE);
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    typing(&mut a, "noise -> revrb -> out");
+    press(&mut a, KeyCode::Home, KeyModifiers::NONE);
+    press(&mut a, KeyCode::F(2), KeyModifiers::NONE);
+    assert_eq!(
+        a.cursor(),
+        synchrotron_tui::tui::editor::Pos { line: 4, col: 9 },
+        "F2 jumps to the error"
+    );
+    let t = draw(&a, 80, 24);
+    insta::assert_snapshot!("error_80x24", t.backend());
+    let buf = t.backend().buffer();
+    // Row 5 is line 5; the mark sits after the line number, the span is underlined in red.
+    assert_eq!(buf[(5, 5)].symbol(), "●");
+    assert_eq!(buf[(5, 5)].fg, Color::Red, "gutter mark");
+    let r = &buf[(1 + 6 + 9, 5)];
+    assert_eq!(r.symbol(), "r");
+    assert!(
+        r.modifier.contains(Modifier::UNDERLINED) && r.fg == Color::Red,
+        "underlined span"
+    );
+    let t = draw(&a, 120, 40);
+    insta::assert_snapshot!("error_120x40", t.backend());
+    // Saving a bad patch still saves the text.
+    assert_eq!(
+        press(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL),
+        Some(Effect::Save(a.editor.text()))
+    );
+}
+
+#[test]
+fn the_help_overlay_lists_keys_and_searches_nodes() {
+    let mut a = app(PATCH);
+    press(&mut a, KeyCode::F(1), KeyModifiers::NONE);
+    insta::assert_snapshot!("help_80x24", draw(&a, 80, 24).backend());
+    typing(&mut a, "reverb");
+    insta::assert_snapshot!("help_search_120x40", draw(&a, 120, 40).backend());
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.mode, synchrotron_tui::tui::app::Mode::Edit);
+}
+
+#[test]
+fn quitting_unsaved_asks_on_screen() {
+    let mut a = app(PATCH);
+    typing(&mut a, "x");
+    press(&mut a, KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let t = draw(&a, 80, 24);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("Quit without saving?"), "{screen}");
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let a = app(PATCH);
+    for (w, h) in [(1, 1), (10, 5), (30, 8), (79, 23), (200, 60)] {
+        draw(&a, w, h);
+    }
+}
