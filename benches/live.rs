@@ -54,5 +54,25 @@ fn callback(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, reload, callback);
+fn draw(c: &mut Criterion) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let src = std::fs::read_to_string("patches/demo.syn").expect("demo patch");
+    let mut app = synchrotron_tui::tui::app::App::new(
+        "demo.syn".into(),
+        &src,
+        true,
+        synchrotron_tui::live::AudioInfo::default(),
+    );
+    let scope: Vec<f32> = (0..8192).map(|i| ((i / 2) as f32 * 0.05).sin() * 0.5).collect();
+    app.on_levels(synchrotron_tui::engine::telemetry::Levels::default(), &scope);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    c.bench_function("draw a full frame, 120x40", |b| {
+        b.iter(|| {
+            terminal.draw(|f| f.render_widget(&app, f.area())).expect("draws");
+        });
+    });
+}
+
+criterion_group!(benches, reload, callback, draw);
 criterion_main!(benches);

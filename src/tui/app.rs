@@ -340,7 +340,10 @@ impl App {
     /// A version reached the engine: its report replaces any older message.
     pub fn on_sent(&mut self, report: &Report) {
         self.last_reload = report.to_string();
-        self.status = (String::new(), Tone::Good);
+        // A new file keeps saying how to create it until it exists.
+        if self.on_disk {
+            self.status = (String::new(), Tone::Good);
+        }
     }
 
     /// The file changed on disk (not by us).

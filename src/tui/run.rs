@@ -38,6 +38,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let stop = AtomicBool::new(false);
     let mut scope = Vec::new();
+    let mut was_audible = true;
     let mut dirty = true;
     let mut last_meters = Instant::now();
     let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
@@ -56,7 +57,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             last_draw = Instant::now();
             dirty = false;
         }
-        if event::poll(FRAME).unwrap_or(false) {
+        // When something waits to be drawn, wait no longer than the rest of this frame.
+        let timeout = if dirty {
+            FRAME.saturating_sub(last_draw.elapsed())
+        } else {
+            FRAME
+        };
+        if event::poll(timeout).unwrap_or(false) {
             let effect = match event::read() {
                 Ok(Event::Key(k)) => keymap::action_for(k, &app.mode).and_then(|a| app.update(a)),
                 Ok(Event::Paste(t)) => app.update(Action::PasteText(t)),
@@ -91,11 +98,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             scope.clear();
             session.handle().read_scope(&mut scope);
             let levels = session.handle().levels();
-            // Silence with nothing new to show needs no redraw.
-            if !scope.is_empty() || levels != app.levels {
+            // Silence with nothing new to show needs no redraw, so an idle screen costs next to nothing.
+            let audible = scope.iter().any(|v| *v != 0.0);
+            if audible || was_audible || levels != app.levels {
                 app.on_levels(levels, &scope);
                 dirty = true;
             }
+            was_audible = audible;
             last_meters = Instant::now();
         }
         if sink.lost() {

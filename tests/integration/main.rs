@@ -16,4 +16,6 @@ mod props;
 mod readme;
 mod soak;
 mod timing;
+#[cfg(feature = "cpal")]
+mod tmux;
 mod tui;

@@ -1,0 +1,207 @@
+//! The editor screen in a real terminal: the binary runs in tmux with ALSA writing its stream to a file. We type,
+//! press Ctrl-S, and read both the screen (capture-pane) and the sound (the captured stream).
+
+use crate::common::SR;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// Start the app on `p.syn` in a fresh folder; `None` leaves the file missing.
+    fn start(name: &str, patch: Option<&str>) -> Self {
+        let dir = std::env::temp_dir().join(format!("synchrotron-tmux-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out.raw");
+        let rc = include_str!("../alsa/asoundrc.template").replace("OUT", out.to_str().unwrap());
+        std::fs::write(dir.join(".asoundrc"), rc).unwrap();
+        if let Some(p) = patch {
+            std::fs::write(dir.join("p.syn"), p).unwrap();
+        }
+        let socket = format!("synchrotron-{name}-{}", std::process::id());
+        let cmd = format!(
+            "env HOME={} {} {}",
+            dir.display(),
+            env!("CARGO_BIN_EXE_synchrotron-tui"),
+            dir.join("p.syn").display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "160",
+                "-y",
+                "30",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux is installed (sh .ci/deps installs it)");
+        assert!(ok.success());
+        Self { socket, dir }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_screen(&self, what: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no `{what}` on screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys"];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-l", text])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    fn audio_bytes(&self) -> u64 {
+        std::fs::metadata(self.dir.join("out.raw")).map_or(0, |m| m.len())
+    }
+
+    fn wait_audio(&self, seconds: f64) {
+        let target = self.audio_bytes() + (seconds * f64::from(SR) * 8.0) as u64;
+        let started = Instant::now();
+        while self.audio_bytes() < target {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the stream stopped growing"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn left(&self) -> Vec<f32> {
+        let bytes = std::fs::read(self.dir.join("out.raw")).unwrap();
+        bytes
+            .chunks_exact(8)
+            .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
+            .collect()
+    }
+
+    fn running(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn tail_freq(x: &[f32]) -> f64 {
+    crate::common::zero_crossing_freq(&x[x.len() - 24_000..], SR)
+}
+
+#[test]
+fn type_save_and_hear_then_a_broken_save_keeps_the_sound() {
+    let t = Tmux::start("edit", Some("sine 440 -> gain 0.5 -> out\n"));
+    t.wait_screen("v1 ok");
+    t.wait_audio(0.5);
+    assert!((tail_freq(&t.left()) - 440.0).abs() < 1.0);
+
+    // Change 440 to 660: go to the number, delete it, type the new one, save.
+    t.keys(&["Home"]);
+    for _ in 0..5 {
+        t.keys(&["Right"]);
+    }
+    t.keys(&["Delete", "Delete", "Delete"]);
+    t.type_text("660");
+    let edited = t.wait_screen("sine 660");
+    assert!(edited.contains("p.syn*"), "modified mark:\n{edited}");
+    t.keys(&["C-s"]);
+    let saved = t.wait_screen("v2 ok: 1 kept, 1 retuned");
+    assert!(!saved.contains("p.syn*"), "saved:\n{saved}");
+    t.wait_audio(0.5);
+    assert!((tail_freq(&t.left()) - 660.0).abs() < 1.0, "the new pitch plays");
+    assert_eq!(
+        std::fs::read_to_string(t.dir.join("p.syn")).unwrap(),
+        "sine 660 -> gain 0.5 -> out\n"
+    );
+
+    // Break it: the error shows, the text is saved, the sound goes on.
+    t.keys(&["End"]);
+    t.keys(&["BSpace", "BSpace", "BSpace"]);
+    t.wait_screen("1 error(s)");
+    t.keys(&["C-s"]);
+    let broken = t.wait_screen("the last good version keeps playing");
+    assert!(broken.contains("●"), "the error line is marked:\n{broken}");
+    let before = t.left().len();
+    t.wait_audio(0.5);
+    let x = t.left();
+    assert!(x.len() > before);
+    assert!((tail_freq(&x) - 660.0).abs() < 1.0, "the old sound continues");
+    let tail = &x[x.len() - 24_000..];
+    assert!(tail.iter().fold(0f32, |m, v| m.max(v.abs())) > 0.49);
+    assert_eq!(
+        std::fs::read_to_string(t.dir.join("p.syn")).unwrap(),
+        "sine 660 -> gain 0.5 -> \n"
+    );
+
+    // Quit: nothing unsaved, so it goes at once and the session closes.
+    t.keys(&["C-q"]);
+    let started = Instant::now();
+    while t.running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "did not quit:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_missing_file_opens_the_template_and_the_first_save_creates_it() {
+    let t = Tmux::start("new", None);
+    let path = t.dir.join("p.syn");
+    t.wait_screen("new file: Ctrl-S creates it");
+    t.wait_screen("sine a4");
+    assert!(!path.exists());
+    t.keys(&["C-s"]);
+    t.wait_screen("v2 ok");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("sine a4 -> gain 0.2 -> out")
+    );
+}
