@@ -205,3 +205,29 @@ fn a_missing_file_opens_the_template_and_the_first_save_creates_it() {
             .contains("sine a4 -> gain 0.2 -> out")
     );
 }
+
+#[test]
+fn outside_changes_reload_a_clean_buffer_and_ask_about_a_modified_one() {
+    let t = Tmux::start("outside", Some("sine 440 -> gain 0.5 -> out\n"));
+    let path = t.dir.join("p.syn");
+    t.wait_screen("v1 ok");
+    std::fs::write(&path, "sine 550 -> gain 0.5 -> out\n").unwrap();
+    t.wait_screen("sine 550");
+    t.wait_screen("v2 ok");
+    // Now edit here, and have another program change the file too.
+    t.keys(&["End"]);
+    t.type_text(" # mine");
+    t.wait_screen("# mine");
+    std::fs::write(&path, "sine 770 -> gain 0.5 -> out\n").unwrap();
+    t.wait_screen("The file changed on disk");
+    t.keys(&["l"]);
+    let s = t.wait_screen("sine 770");
+    assert!(!s.contains("# mine"), "loaded theirs:\n{s}");
+    t.wait_screen("v3 ok");
+    // Resizing keeps a working screen, down to 80x24.
+    let _ = Command::new("tmux")
+        .args(["-L", &t.socket, "resize-window", "-x", "80", "-y", "24"])
+        .output();
+    let small = t.wait_screen("levels");
+    assert!(small.lines().count() <= 24 && small.contains("sine 770"), "{small}");
+}
