@@ -101,3 +101,42 @@ pub fn changes(x: &[f32]) -> Vec<usize> {
         .map(|(i, _)| i + 1)
         .collect()
 }
+
+/// A temporary HOME whose .asoundrc sends ALSA's default output to `out.raw` inside it (see tests/alsa/).
+pub fn alsa_home(name: &str, asoundrc: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("synchrotron-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.raw");
+    std::fs::write(dir.join(".asoundrc"), asoundrc.replace("OUT", out.to_str().unwrap())).unwrap();
+    dir
+}
+
+pub const ALSA_FILE: &str = include_str!("../alsa/asoundrc.template");
+
+/// Bytes of the stream captured in `home` so far.
+pub fn captured_bytes(home: &std::path::Path) -> u64 {
+    std::fs::metadata(home.join("out.raw")).map_or(0, |m| m.len())
+}
+
+/// Wait until the captured stream holds `seconds` more audio than now.
+pub fn wait_captured(home: &std::path::Path, seconds: f64) {
+    let target = captured_bytes(home) + (seconds * f64::from(SR) * 8.0) as u64;
+    let started = std::time::Instant::now();
+    while captured_bytes(home) < target {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the stream stopped growing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// The left channel of the captured stream (interleaved stereo f32).
+pub fn captured_left(home: &std::path::Path) -> Vec<f32> {
+    let bytes = std::fs::read(home.join("out.raw")).unwrap();
+    bytes
+        .chunks_exact(8)
+        .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
+        .collect()
+}

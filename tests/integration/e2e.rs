@@ -2,9 +2,9 @@
 //! pointing HOME at a folder with our .asoundrc). The patch is rewritten on disk and the captured stream is
 //! analysed.
 
-use crate::common::SR;
+use crate::common::{ALSA_FILE, SR, alsa_home, captured_left, wait_captured};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,13 +17,12 @@ struct Headless {
 
 impl Headless {
     fn start(name: &str, patch: &str, asoundrc: &str, args: &[&str]) -> Self {
-        let dir = std::env::temp_dir().join(format!("synchrotron-e2e-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let out = dir.join("out.raw");
-        std::fs::write(dir.join(".asoundrc"), asoundrc.replace("OUT", out.to_str().unwrap())).unwrap();
+        let dir = alsa_home(&format!("e2e-{name}"), asoundrc);
         std::fs::write(dir.join("p.syn"), patch).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        // `timeout` ends the app even if this test dies without cleaning up, so it can't fill the disk.
+        let mut child = Command::new("timeout")
+            .args(["-s", "TERM", "60"])
+            .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
             .arg(dir.join("p.syn"))
             .arg("--headless")
             .args(args)
@@ -72,22 +71,8 @@ impl Headless {
         }
     }
 
-    fn raw(&self) -> PathBuf {
-        self.dir.join("out.raw")
-    }
-
-    /// Wait until the captured stream holds at least `seconds` more audio than now.
     fn wait_audio(&self, seconds: f64) {
-        let bytes = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-        let target = bytes(&self.raw()) + (seconds * f64::from(SR) * 8.0) as u64;
-        let started = Instant::now();
-        while bytes(&self.raw()) < target {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the stream stopped growing"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_captured(&self.dir, seconds);
     }
 
     fn type_line(&mut self, line: &str) {
@@ -114,22 +99,21 @@ impl Headless {
     }
 
     fn left(&self) -> Vec<f32> {
-        let bytes = std::fs::read(self.raw()).unwrap();
-        bytes
-            .chunks_exact(8)
-            .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
-            .collect()
+        captured_left(&self.dir)
     }
 }
 
 impl Drop for Headless {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // TERM, which `timeout` passes on; a KILL would orphan the app.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
-
-const ALSA_FILE: &str = include_str!("../alsa/asoundrc.template");
 
 /// Rising zero crossings, interpolated.
 fn crossings(x: &[f32]) -> Vec<f64> {

@@ -1,7 +1,7 @@
 //! The editor screen in a real terminal: the binary runs in tmux with ALSA writing its stream to a file. We type,
 //! press Ctrl-S, and read both the screen (capture-pane) and the sound (the captured stream).
 
-use crate::common::SR;
+use crate::common::{ALSA_FILE, SR, alsa_home, captured_left, wait_captured};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -14,12 +14,7 @@ struct Tmux {
 impl Tmux {
     /// Start the app on `p.syn` in a fresh folder; `None` leaves the file missing.
     fn start(name: &str, patch: Option<&str>) -> Self {
-        let dir = std::env::temp_dir().join(format!("synchrotron-tmux-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let out = dir.join("out.raw");
-        let rc = include_str!("../alsa/asoundrc.template").replace("OUT", out.to_str().unwrap());
-        std::fs::write(dir.join(".asoundrc"), rc).unwrap();
+        let dir = alsa_home(&format!("tmux-{name}"), ALSA_FILE);
         if let Some(p) = patch {
             std::fs::write(dir.join("p.syn"), p).unwrap();
         }
@@ -89,28 +84,12 @@ impl Tmux {
         );
     }
 
-    fn audio_bytes(&self) -> u64 {
-        std::fs::metadata(self.dir.join("out.raw")).map_or(0, |m| m.len())
-    }
-
     fn wait_audio(&self, seconds: f64) {
-        let target = self.audio_bytes() + (seconds * f64::from(SR) * 8.0) as u64;
-        let started = Instant::now();
-        while self.audio_bytes() < target {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the stream stopped growing"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_captured(&self.dir, seconds);
     }
 
     fn left(&self) -> Vec<f32> {
-        let bytes = std::fs::read(self.dir.join("out.raw")).unwrap();
-        bytes
-            .chunks_exact(8)
-            .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
-            .collect()
+        captured_left(&self.dir)
     }
 
     fn running(&self) -> bool {

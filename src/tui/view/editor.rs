@@ -139,25 +139,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// Columns scrolled off to the left so the cursor stays visible.
-pub fn horizontal_scroll(app: &App, width: usize) -> usize {
+/// The cursor's column on screen, in cells (wide characters take two).
+fn cursor_column(app: &App) -> usize {
     let c = app.editor.cursor();
-    let x: usize = app.editor.lines()[c.line]
+    app.editor.lines()[c.line]
         .chars()
         .take(c.col)
         .map(|ch| ch.width().unwrap_or(0))
-        .sum();
+        .sum()
+}
+
+/// Columns scrolled off to the left so the cursor stays visible.
+pub fn horizontal_scroll(app: &App, width: usize) -> usize {
+    let x = cursor_column(app);
     if width == 0 || x < width { 0 } else { x + 1 - width }
 }
 
 /// The cursor's screen position inside `text` (the text area).
 pub fn cursor_position(app: &App, text: Rect) -> (u16, u16) {
     let c = app.editor.cursor();
-    let x: usize = app.editor.lines()[c.line]
-        .chars()
-        .take(c.col)
-        .map(|ch| ch.width().unwrap_or(0))
-        .sum();
+    let x = cursor_column(app);
     let x = x - horizontal_scroll(app, text.width as usize);
     (
         text.x + x as u16,
