@@ -27,7 +27,7 @@ pub struct NodeSpec {
 
 impl NodeSpec {
     pub fn def(&self) -> &'static NodeDef {
-        registry::lookup(self.kind).unwrap_or(&registry::NODES[0])
+        registry::lookup_any(self.kind).unwrap_or(&registry::NODES[0])
     }
 }
 

@@ -107,7 +107,7 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
 
 /// Internal nodes (arithmetic, sums) and the bus are bookkeeping, not the user's nodes.
 fn counted(n: &NodeSpec) -> bool {
-    n.kind != "out" && registry::lookup(n.kind).is_some_and(|d| !d.hidden)
+    n.kind != "out" && registry::lookup_any(n.kind).is_some_and(|d| !d.hidden)
 }
 
 fn classify(old: &GraphSpec, j: usize, new: &GraphSpec, n: &NodeSpec) -> Change {

@@ -67,6 +67,8 @@ pub struct NodeDef {
     pub hz_param: Option<&'static str>,
     /// Internal nodes made by the compiler (arithmetic, sums); not listed or callable.
     pub hidden: bool,
+    /// One of the original Synchrotron's nodes: only Synchrolang scripts can create it.
+    pub compat: bool,
     pub build: fn(&BuildCtx) -> Box<dyn Processor>,
 }
 
@@ -124,6 +126,7 @@ macro_rules! osc {
             positional: Some("freq"),
             hz_param: None,
             hidden: false,
+        compat: false,
             build: |c| Box::new(Osc::new($shape, c.sample_rate)),
         }
     };
@@ -151,6 +154,7 @@ macro_rules! filter {
             positional: Some("cutoff"),
             hz_param: None,
             hidden: false,
+        compat: false,
             build: |c| Box::new(Svf::<$mode>::new(c.sample_rate)),
         }
     };
@@ -167,6 +171,7 @@ macro_rules! op {
             positional: $pos,
             hz_param: None,
             hidden: $hidden,
+            compat: false,
             build: |_| Box::new(Binary($op)),
         }
     };
@@ -205,6 +210,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("color"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Noise::new(c.seed, c.choice == 1)),
     },
     filter!("lowpass", LOW, "resonant 12 dB/oct lowpass (state-variable)"),
@@ -251,6 +257,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("amount"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |_| Box::new(Mix),
     },
     NodeDef {
@@ -262,6 +269,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("pos"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |_| Box::new(Pan),
     },
     NodeDef {
@@ -287,6 +295,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("time"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Delay::new(c.sample_rate, c.settings.first().copied().unwrap_or(4.0))),
     },
     NodeDef {
@@ -303,6 +312,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("mix"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Reverb::new(c.sample_rate)),
     },
     NodeDef {
@@ -320,6 +330,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("gate"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Adsr::new(c.sample_rate)),
     },
     NodeDef {
@@ -335,6 +346,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("trig"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Perc::new(c.sample_rate)),
     },
     NodeDef {
@@ -356,6 +368,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("every"),
         hz_param: Some("rate"),
         hidden: false,
+        compat: false,
         build: |c| Box::new(Clock::new(c.sample_rate)),
     },
     NodeDef {
@@ -387,6 +400,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("steps"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Seq::new(c.list.to_vec(), c.wired.get(1).copied().unwrap_or(false))),
     },
     NodeDef {
@@ -398,6 +412,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("trig"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |_| Box::new(SampleHold::default()),
     },
     NodeDef {
@@ -412,6 +427,7 @@ pub static NODES: &[NodeDef] = &[
         positional: Some("time"),
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |c| Box::new(Slew::new(c.sample_rate)),
     },
     NodeDef {
@@ -426,6 +442,7 @@ pub static NODES: &[NodeDef] = &[
         positional: None,
         hz_param: None,
         hidden: false,
+        compat: false,
         build: |_| Box::new(Out),
     },
     op!("add", Op::Add, true, "a + b", AB, None),
@@ -441,6 +458,7 @@ pub static NODES: &[NodeDef] = &[
         positional: None,
         hz_param: None,
         hidden: true,
+        compat: false,
         build: |_| Box::new(Sum),
     },
 ];
@@ -451,8 +469,14 @@ pub static DIRECTIVES: &[(&str, &str)] = &[(
     "tempo in beats per minute, e.g. `bpm 120`; clocks and seqs follow it",
 )];
 
+/// A node of the patch language (native or internal).
 pub fn lookup(name: &str) -> Option<&'static NodeDef> {
     NODES.iter().find(|n| n.name == name)
+}
+
+/// Any node a graph can hold, including the original Synchrotron's.
+pub fn lookup_any(name: &str) -> Option<&'static NodeDef> {
+    lookup(name).or_else(|| super::compat::COMPAT_NODES.iter().find(|n| n.name == name))
 }
 
 /// Nodes a user can call, in reference order.
