@@ -7,6 +7,7 @@ pub mod plan;
 pub mod resolve;
 pub mod schedule;
 pub mod suggest;
+pub mod synchrolang;
 
 pub use build::{Settings, build, build_linked};
 pub use graph::{GraphSpec, NodeSpec, Source};
@@ -21,10 +22,34 @@ pub struct Checked {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parse and resolve `src`, and check the graph can be scheduled. Errors carry any warnings too.
+/// Which language a text is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Patch,
+    Synchrolang,
+}
+
+impl Lang {
+    /// Synchrolang when the text starts like a Synchrolang script (or a `.sui` file), else the patch language.
+    pub fn detect(src: &str) -> Self {
+        if lang::synchrolang::looks_like(src) { Lang::Synchrolang } else { Lang::Patch }
+    }
+}
+
+/// Parse and resolve `src` in the language it is written in, and check the graph can be scheduled.
 pub fn check(src: &str) -> Result<Checked, Vec<Diagnostic>> {
-    let patch = lang::parse(src)?;
-    let (spec, mut warnings) = resolve::resolve(&patch)?;
+    check_as(src, Lang::detect(src))
+}
+
+/// As `check`, in a given language. Errors carry any warnings too.
+pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
+    let (spec, mut warnings) = match lang {
+        Lang::Patch => resolve::resolve(&lang::parse(src)?)?,
+        Lang::Synchrolang => {
+            let table = synchrolang::interpret(&lang::synchrolang::parse(src)?)?;
+            synchrolang::to_spec(&table)?
+        }
+    };
     let all = vec![true; spec.nodes.len()];
     if let Err(cycle) = schedule::order(&spec, &all) {
         warnings.push(cycle_error(&spec, &cycle));

@@ -72,6 +72,19 @@ pub struct NodeDef {
     pub build: fn(&BuildCtx) -> Box<dyn Processor>,
 }
 
+/// Definitions are identified by name.
+impl PartialEq for NodeDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl std::fmt::Debug for NodeDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeDef({})", self.name)
+    }
+}
+
 impl NodeDef {
     pub fn param(&self, name: &str) -> Option<(usize, &ParamDef)> {
         self.params.iter().enumerate().find(|(_, p)| p.name == name)
