@@ -1,7 +1,7 @@
 //! The command-line surface shared by `main.rs`: reading patches, printing diagnostics and the node reference.
 //! Control thread.
 
-use crate::compile::{self, Checked};
+use crate::compile::{self, Checked, Lang};
 use crate::dsp::registry::{self, NodeDef, ParamKind, Unit};
 use crate::lang::diagnostic::render_all;
 use std::fmt::Write as _;
@@ -22,8 +22,13 @@ pub fn read_patch(path: &Path) -> Result<String, String> {
 
 /// Check a patch; on success the warnings (rendered), on failure every diagnostic (rendered).
 pub fn check_rendered(path: &Path, src: &str) -> Result<(Checked, String), String> {
+    check_rendered_as(path, src, None)
+}
+
+/// As `check_rendered`, in a given language (`None`: detect it).
+pub fn check_rendered_as(path: &Path, src: &str, lang: Option<Lang>) -> Result<(Checked, String), String> {
     let name = path.display().to_string();
-    match compile::check(src) {
+    match compile::check_as(src, lang.unwrap_or_else(|| Lang::detect(src))) {
         Ok(c) => {
             let text = render_all(&c.warnings, &name, src);
             Ok((c, text))
@@ -39,6 +44,20 @@ pub fn check_rendered(path: &Path, src: &str) -> Result<(Checked, String), Strin
             Err(text)
         }
     }
+}
+
+/// A Synchrolang script in the original's export format; other text gets a clear refusal.
+pub fn export(path: &Path, src: &str, lang: Option<Lang>) -> Result<String, String> {
+    let name = path.display().to_string();
+    if lang.unwrap_or_else(|| Lang::detect(src)) != Lang::Synchrolang {
+        return Err(format!(
+            "{name} is a native patch; `export` writes Synchrolang scripts (native patches can't be exported yet)\n"
+        ));
+    }
+    let table = crate::lang::synchrolang::parse(src)
+        .and_then(|cmds| compile::synchrolang::interpret(&cmds))
+        .map_err(|d| render_all(&d, &name, src))?;
+    Ok(compile::synchrolang::export(&table))
 }
 
 /// The node reference: every node, or one in full.

@@ -32,7 +32,11 @@ pub enum Lang {
 impl Lang {
     /// Synchrolang when the text starts like a Synchrolang script (or a `.sui` file), else the patch language.
     pub fn detect(src: &str) -> Self {
-        if lang::synchrolang::looks_like(src) { Lang::Synchrolang } else { Lang::Patch }
+        if lang::synchrolang::looks_like(src) {
+            Lang::Synchrolang
+        } else {
+            Lang::Patch
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::cli;
-use synchrotron_tui::compile::{self, Settings};
+use synchrotron_tui::compile::{self, Lang, Settings};
 use synchrotron_tui::engine::{Engine, MasterConfig};
 use synchrotron_tui::headless;
 use synchrotron_tui::live::LiveConfig;
@@ -75,11 +75,29 @@ fn quantum(s: &str) -> Result<f64, String> {
     }
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    Patch,
+    Synchrolang,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Patch => Lang::Patch,
+            LangArg::Synchrolang => Lang::Synchrolang,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a patch: exit 0 when it is valid, otherwise print diagnostics and exit 1.
     Check {
         patch: PathBuf,
+        /// Read the file as this language instead of detecting it.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
         /// Also print the resolved graph, one node per line.
         #[arg(long)]
         graph: bool,
@@ -107,6 +125,13 @@ enum Command {
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
+    /// Print a Synchrolang script as the original's `export` would (new lines, a blank line, link lines).
+    Export {
+        patch: PathBuf,
+        /// Read the file as this language instead of detecting it.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
@@ -152,7 +177,8 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Check { patch, graph } => check(&patch, graph),
+        Command::Check { patch, lang, graph } => check(&patch, lang.map(Lang::from), graph),
+        Command::Export { patch, lang } => export(&patch, lang.map(Lang::from)),
         Command::Render {
             patch,
             out,
@@ -226,9 +252,23 @@ fn list_devices() -> Result<ExitCode> {
     bail!("built without sound-card support (the `cpal` feature)")
 }
 
-fn check(path: &Path, graph: bool) -> Result<ExitCode> {
+fn export(path: &Path, lang: Option<Lang>) -> Result<ExitCode> {
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
-    match cli::check_rendered(path, &src) {
+    match cli::export(path, &src, lang) {
+        Ok(text) => {
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(text) => {
+            eprint!("{text}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
+    let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
+    match cli::check_rendered_as(path, &src, lang) {
         Ok((checked, warnings)) => {
             if graph {
                 print!("{}", checked.spec);

@@ -82,11 +82,19 @@ impl Table {
             return Ok(());
         }
         let dir = if output { "output" } else { "input" };
-        let mut d = Diagnostic::error("E003", p.port.span, format!("`{}` has no {dir} `{}`", p.node.text, p.port.text));
+        let mut d = Diagnostic::error(
+            "E003",
+            p.port.span,
+            format!("`{}` has no {dir} `{}`", p.node.text, p.port.text),
+        );
         if let Some(s) = closest(&p.port.text, ports.iter().copied()) {
             d = d.with_label(format!("did you mean `{s}`?"));
         }
-        let list = if ports.is_empty() { "none".to_string() } else { ports.join(", ") };
+        let list = if ports.is_empty() {
+            "none".to_string()
+        } else {
+            ports.join(", ")
+        };
         Err(d.with_help(format!("its {dir}s: {list}")))
     }
 
@@ -121,7 +129,10 @@ impl Table {
                     UnlinkTarget::Link(a, b) => {
                         self.node(&a.node)?;
                         self.node(&b.node)?;
-                        let (f, t) = ((a.node.text.clone(), a.port.text.clone()), (b.node.text.clone(), b.port.text.clone()));
+                        let (f, t) = (
+                            (a.node.text.clone(), a.port.text.clone()),
+                            (b.node.text.clone(), b.port.text.clone()),
+                        );
                         self.links.retain(|l| !(l.from == f && l.to == t));
                     }
                 }
@@ -153,8 +164,10 @@ impl Table {
     fn create(&mut self, ctor: &Ctor, name: Option<&Name>, index: usize, span: Span) -> Result<(), Diagnostic> {
         let kind = match ctor {
             Ctor::Literal(Literal::Global(g), sp) => {
-                return Err(Diagnostic::error("E004", *sp, format!("`${g}` can't be made into a node"))
-                    .with_help("globals such as $rate can be read with `eval`, not stored"));
+                return Err(
+                    Diagnostic::error("E004", *sp, format!("`${g}` can't be made into a node"))
+                        .with_help("globals such as $rate can be read with `eval`, not stored"),
+                );
             }
             Ctor::Literal(v, _) => Kind::Data(v.clone()),
             Ctor::Type(t) if t.text == "PlaybackNode" => Kind::Playback,
@@ -165,8 +178,10 @@ impl Table {
         };
         let name = match name {
             Some(n) if self.find(&n.text).is_some() => {
-                return Err(Diagnostic::error("E005", n.span, format!("a node named `{}` already exists", n.text))
-                    .with_help("pick another name, or `remove` the old node first"));
+                return Err(
+                    Diagnostic::error("E005", n.span, format!("a node named `{}` already exists", n.text))
+                        .with_help("pick another name, or `remove` the old node first"),
+                );
             }
             Some(n) => n.text.clone(),
             None => self.auto_name(index),
@@ -180,8 +195,9 @@ impl Table {
     fn auto_name(&self, index: usize) -> String {
         let mut h = (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         loop {
-            let name: String =
-                std::iter::once('_').chain((0..5).map(|k| (b'a' + ((h >> (k * 5)) % 26) as u8) as char)).collect();
+            let name: String = std::iter::once('_')
+                .chain((0..5).map(|k| (b'a' + ((h >> (k * 5)) % 26) as u8) as char))
+                .collect();
             if self.find(&name).is_none() {
                 return name;
             }
@@ -193,9 +209,22 @@ impl Table {
 fn unknown_type(t: &Name) -> Diagnostic {
     let known = COMPAT_NODES.iter().map(|d| d.name).chain(["PlaybackNode"]);
     let later = [
-        "WavFileNode", "RecordingNode", "DebugNode", "StreamNode", "MidiInputNode", "MidiTriggerNode",
-        "MidiTranspositionNode", "MidiTransposeNode", "MonophonicRenderNode", "ChordNode", "MidiSequenceNode",
-        "MidiArpeggiatorNode", "MidiLoopNode", "MidiHoldNode", "MidiStrumNode", "SoundFontNode",
+        "WavFileNode",
+        "RecordingNode",
+        "DebugNode",
+        "StreamNode",
+        "MidiInputNode",
+        "MidiTriggerNode",
+        "MidiTranspositionNode",
+        "MidiTransposeNode",
+        "MonophonicRenderNode",
+        "ChordNode",
+        "MidiSequenceNode",
+        "MidiArpeggiatorNode",
+        "MidiLoopNode",
+        "MidiHoldNode",
+        "MidiStrumNode",
+        "SoundFontNode",
     ];
     if later.contains(&t.text.as_str()) {
         return Diagnostic::error("E013", t.span, format!("`{}` is not supported yet", t.text))
@@ -237,12 +266,22 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     for (i, n) in t.nodes.iter().enumerate() {
         if let Kind::Node(d) = n.kind {
             index[i] = Some(nodes.len());
-            nodes.push(NodeSpec { key: format!("syn:{}", n.name), kind: d.name, inputs: vec![], settings: vec![], list: vec![], choice: 0, span: n.span });
+            nodes.push(NodeSpec {
+                key: format!("syn:{}", n.name),
+                kind: d.name,
+                inputs: vec![],
+                settings: vec![],
+                list: vec![],
+                choice: 0,
+                span: n.span,
+            });
         }
     }
     let source_of = |node: &str, port: &str| t.links.iter().find(|l| l.to.0 == node && l.to.1 == port);
     for (i, n) in t.nodes.iter().enumerate() {
-        let (Kind::Node(d), Some(at)) = (&n.kind, index[i]) else { continue };
+        let (Kind::Node(d), Some(at)) = (&n.kind, index[i]) else {
+            continue;
+        };
         for p in d.params {
             let link = source_of(&n.name, p.name);
             let from = link.and_then(|l| t.find(&l.from.0).map(|j| (j, l)));
@@ -253,8 +292,15 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                     }
                     Some(Kind::Data(v)) => nodes[at].list = vec![number(v).or(Some(0.0))],
                     _ => warnings.push(
-                        Diagnostic::warning("W010", n.span, format!("`{}` has no list linked to `{}`, so it plays 0", n.name, p.name))
-                            .with_help(format!("link one: `new [440, 660] notes; link notes.out -> {}.{}`", n.name, p.name)),
+                        Diagnostic::warning(
+                            "W010",
+                            n.span,
+                            format!("`{}` has no list linked to `{}`, so it plays 0", n.name, p.name),
+                        )
+                        .with_help(format!(
+                            "link one: `new [440, 660] notes; link notes.out -> {}.{}`",
+                            n.name, p.name
+                        )),
                     ),
                 },
                 _ => {
@@ -264,13 +310,20 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                             Kind::Data(v) => match number(v) {
                                 Some(x) => Source::Const(x),
                                 None => {
-                                    errors.push(Diagnostic::error("E004", l.span, format!("`{}` is not a number, so it can't feed `{}`", t.nodes[j].name, p.name)));
+                                    errors.push(Diagnostic::error(
+                                        "E004",
+                                        l.span,
+                                        format!("`{}` is not a number, so it can't feed `{}`", t.nodes[j].name, p.name),
+                                    ));
                                     Source::Const(0.0)
                                 }
                             },
                             Kind::Node(sd) => {
                                 let port = sd.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0);
-                                Source::Node { node: index[j].unwrap_or(0), port }
+                                Source::Node {
+                                    node: index[j].unwrap_or(0),
+                                    port,
+                                }
                             }
                             Kind::Playback => Source::Const(0.0),
                         },
@@ -287,7 +340,10 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                 && let Some(j) = t.find(&l.from.0)
             {
                 let src = match &t.nodes[j].kind {
-                    Kind::Node(sd) => Source::Node { node: index[j].unwrap_or(0), port: sd.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0) },
+                    Kind::Node(sd) => Source::Node {
+                        node: index[j].unwrap_or(0),
+                        port: sd.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0),
+                    },
                     Kind::Data(v) => Source::Const(number(v).unwrap_or(0.0)),
                     Kind::Playback => Source::Const(0.0),
                 };
@@ -300,8 +356,12 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     }
     if sides.iter().all(Vec::is_empty) && !t.nodes.is_empty() {
         warnings.push(
-            Diagnostic::warning("W011", Span::default(), "nothing is linked to a PlaybackNode, so the script is silent")
-                .with_help("`new PlaybackNode out; link osc.out -> out.left; link osc.out -> out.right`"),
+            Diagnostic::warning(
+                "W011",
+                Span::default(),
+                "nothing is linked to a PlaybackNode, so the script is silent",
+            )
+            .with_help("`new PlaybackNode out; link osc.out -> out.left; link osc.out -> out.right`"),
         );
     }
     let mut bus = Vec::new();
@@ -311,7 +371,15 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     if t.stopped {
         bus = vec![Source::Const(0.0); 2];
     }
-    nodes.push(NodeSpec { key: "out".into(), kind: "out", inputs: bus, settings: vec![], list: vec![], choice: 0, span: Span::default() });
+    nodes.push(NodeSpec {
+        key: "out".into(),
+        kind: "out",
+        inputs: bus,
+        settings: vec![],
+        list: vec![],
+        choice: 0,
+        span: Span::default(),
+    });
     let out = nodes.len() - 1;
     Ok((GraphSpec { bpm: 120.0, nodes, out }, warnings))
 }
@@ -322,8 +390,19 @@ fn sum(nodes: &mut Vec<NodeSpec>, mut sources: Vec<Source>, side: usize) -> Sour
         0 => Source::Const(0.0),
         1 => sources.remove(0),
         _ => {
-            nodes.push(NodeSpec { key: format!("syn:playback{side}"), kind: "sum", inputs: sources, settings: vec![], list: vec![], choice: 0, span: Span::default() });
-            Source::Node { node: nodes.len() - 1, port: 0 }
+            nodes.push(NodeSpec {
+                key: format!("syn:playback{side}"),
+                kind: "sum",
+                inputs: sources,
+                settings: vec![],
+                list: vec![],
+                choice: 0,
+                span: Span::default(),
+            });
+            Source::Node {
+                node: nodes.len() - 1,
+                port: 0,
+            }
         }
     }
 }

@@ -172,7 +172,7 @@ impl Processor for Uniform {
         let (lo, hi) = (input(ins, 0, n), input(ins, 1, n));
         let Some(out) = output(outs, 0, n) else { return };
         for (i, o) in out.iter_mut().enumerate() {
-            if self.frame % ORIGINAL_BLOCK == 0 {
+            if self.frame.is_multiple_of(ORIGINAL_BLOCK) {
                 self.range = (lo[i], hi[i]);
             }
             self.frame += 1;
@@ -195,7 +195,12 @@ pub struct TriggerEnvelope {
 }
 
 impl Processor for TriggerEnvelope {
-    crate::plain_state!(|s| Self { level: 0.0, rising: false, prev: s.prev, sr: s.sr });
+    crate::plain_state!(|s| Self {
+        level: 0.0,
+        rising: false,
+        prev: s.prev,
+        sr: s.sr
+    });
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
@@ -241,7 +246,15 @@ impl Processor for Pan {
 }
 
 const fn stream(name: &'static str, default: f32) -> ParamDef {
-    ParamDef { name, kind: ParamKind::Signal, default, min: -1e9, max: 1e9, unit: Unit::None, help: "" }
+    ParamDef {
+        name,
+        kind: ParamKind::Signal,
+        default,
+        min: -1e9,
+        max: 1e9,
+        unit: Unit::None,
+        help: "",
+    }
 }
 
 macro_rules! compat {
@@ -265,27 +278,126 @@ const OUT: &[&str] = &["out"];
 
 /// The original's node types that Synchrolang scripts can create.
 pub static COMPAT_NODES: &[NodeDef] = &[
-    compat!("SineNode", "sine; a 0 Hz sine holds its level", [stream("frequency", 0.0)], OUT, |c| Box::new(Osc { wave: Wave::Sine, phase: 0.0, sr: c.sample_rate })),
-    compat!("SquareNode", "naive square, low for the first `pwm` of each cycle", [stream("frequency", 0.0), stream("pwm", 0.5)], OUT, |c| Box::new(Osc { wave: Wave::Square, phase: 0.0, sr: c.sample_rate })),
-    compat!("SawtoothNode", "naive rising ramp 0..1", [stream("frequency", 0.0)], OUT, |c| Box::new(Osc { wave: Wave::Saw, phase: 0.0, sr: c.sample_rate })),
+    compat!(
+        "SineNode",
+        "sine; a 0 Hz sine holds its level",
+        [stream("frequency", 0.0)],
+        OUT,
+        |c| Box::new(Osc {
+            wave: Wave::Sine,
+            phase: 0.0,
+            sr: c.sample_rate
+        })
+    ),
+    compat!(
+        "SquareNode",
+        "naive square, low for the first `pwm` of each cycle",
+        [stream("frequency", 0.0), stream("pwm", 0.5)],
+        OUT,
+        |c| Box::new(Osc {
+            wave: Wave::Square,
+            phase: 0.0,
+            sr: c.sample_rate
+        })
+    ),
+    compat!(
+        "SawtoothNode",
+        "naive rising ramp 0..1",
+        [stream("frequency", 0.0)],
+        OUT,
+        |c| Box::new(Osc {
+            wave: Wave::Saw,
+            phase: 0.0,
+            sr: c.sample_rate
+        })
+    ),
     compat!("SilenceNode", "zeros", [], OUT, |_| Box::new(Arith(Math::Silence))),
-    compat!("AddNode", "a + b", [stream("a", 0.0), stream("b", 0.0)], OUT, |_| Box::new(Arith(Math::Add))),
-    compat!("MultiplyNode", "a · b (an unlinked input is 0)", [stream("a", 0.0), stream("b", 0.0)], OUT, |_| Box::new(Arith(Math::Multiply))),
-    compat!("BitcrushNode", "round(x·2^b)/2^b", [stream("signal", 0.0), stream("bit_depth", 16.0)], OUT, |_| Box::new(Arith(Math::Bitcrush))),
-    compat!("FrequencyQuantiseNode", "snap to the nearest semitone", [stream("frequency", 0.0)], OUT, |_| Box::new(Arith(Math::Quantise))),
-    compat!("UniformRandomNode", "noise between min and max", [stream("min", 0.0), stream("max", 0.0)], OUT, |c| Box::new(Uniform { state: c.seed | 1, frame: 0, range: (0.0, 0.0) })),
-    compat!("ClockNode", "triggers at frequency² Hz (the original's arithmetic)", [stream("frequency", 0.0)], OUT, |c| Box::new(Clock { count: 0.0, sr: c.sample_rate })),
+    compat!("AddNode", "a + b", [stream("a", 0.0), stream("b", 0.0)], OUT, |_| {
+        Box::new(Arith(Math::Add))
+    }),
+    compat!(
+        "MultiplyNode",
+        "a · b (an unlinked input is 0)",
+        [stream("a", 0.0), stream("b", 0.0)],
+        OUT,
+        |_| Box::new(Arith(Math::Multiply))
+    ),
+    compat!(
+        "BitcrushNode",
+        "round(x·2^b)/2^b",
+        [stream("signal", 0.0), stream("bit_depth", 16.0)],
+        OUT,
+        |_| Box::new(Arith(Math::Bitcrush))
+    ),
+    compat!(
+        "FrequencyQuantiseNode",
+        "snap to the nearest semitone",
+        [stream("frequency", 0.0)],
+        OUT,
+        |_| Box::new(Arith(Math::Quantise))
+    ),
+    compat!(
+        "UniformRandomNode",
+        "noise between min and max",
+        [stream("min", 0.0), stream("max", 0.0)],
+        OUT,
+        |c| Box::new(Uniform {
+            state: c.seed | 1,
+            frame: 0,
+            range: (0.0, 0.0)
+        })
+    ),
+    compat!(
+        "ClockNode",
+        "triggers at frequency² Hz (the original's arithmetic)",
+        [stream("frequency", 0.0)],
+        OUT,
+        |c| Box::new(Clock {
+            count: 0.0,
+            sr: c.sample_rate
+        })
+    ),
     compat!(
         "SequenceNode",
         "steps through a list on each trigger",
-        [ParamDef { name: "sequence", kind: ParamKind::List, default: 0.0, min: -1e9, max: 1e9, unit: Unit::None, help: "" }, stream("step", 0.0)],
+        [
+            ParamDef {
+                name: "sequence",
+                kind: ParamKind::List,
+                default: 0.0,
+                min: -1e9,
+                max: 1e9,
+                unit: Unit::None,
+                help: ""
+            },
+            stream("step", 0.0)
+        ],
         OUT,
-        |c| Box::new(Sequence { items: c.list.iter().map(|v| v.unwrap_or(0.0)).collect(), pos: 0 })
+        |c| Box::new(Sequence {
+            items: c.list.iter().map(|v| v.unwrap_or(0.0)).collect(),
+            pos: 0
+        })
     ),
-    compat!("TriggerEnvelopeNode", "attack then decay on each trigger", [stream("trigger", 0.0), stream("attack", 0.0), stream("decay", 0.0)], &["envelope"], |c| Box::new(TriggerEnvelope { level: 0.0, rising: false, prev: false, sr: c.sample_rate })),
-    compat!("PanNode", "equal-power pan", [stream("signal", 0.0), stream("pan", 0.0)], &["left", "right"], |_| Box::new(Pan)),
+    compat!(
+        "TriggerEnvelopeNode",
+        "attack then decay on each trigger",
+        [stream("trigger", 0.0), stream("attack", 0.0), stream("decay", 0.0)],
+        &["envelope"],
+        |c| Box::new(TriggerEnvelope {
+            level: 0.0,
+            rising: false,
+            prev: false,
+            sr: c.sample_rate
+        })
+    ),
+    compat!(
+        "PanNode",
+        "equal-power pan",
+        [stream("signal", 0.0), stream("pan", 0.0)],
+        &["left", "right"],
+        |_| Box::new(Pan)
+    ),
 ];
-
 
 #[cfg(test)]
 mod tests {
@@ -304,7 +416,14 @@ mod tests {
     #[test]
     fn the_clock_fires_at_f_squared() {
         let f = [2.5f32; MAX_BLOCK];
-        let x = run(&mut Clock { count: 0.0, sr: 44_100.0 }, &[&f], 4 * 44_100 / MAX_BLOCK);
+        let x = run(
+            &mut Clock {
+                count: 0.0,
+                sr: 44_100.0,
+            },
+            &[&f],
+            4 * 44_100 / MAX_BLOCK,
+        );
         let ticks = x.iter().filter(|v| **v > 0.0).count();
         assert_eq!(ticks, 24, "4 s at f=2.5 gives 24 ticks in the 2024 engine");
     }
@@ -313,16 +432,36 @@ mod tests {
     fn square_starts_low_and_saw_is_unipolar() {
         let f = [441.0f32; MAX_BLOCK];
         let w = [0.5f32; MAX_BLOCK];
-        let sq = run(&mut Osc { wave: Wave::Square, phase: 0.0, sr: 44_100.0 }, &[&f, &w], 2);
+        let sq = run(
+            &mut Osc {
+                wave: Wave::Square,
+                phase: 0.0,
+                sr: 44_100.0,
+            },
+            &[&f, &w],
+            2,
+        );
         assert_eq!(sq[0], -1.0);
         assert_eq!(sq[60], 1.0);
-        let saw = run(&mut Osc { wave: Wave::Saw, phase: 0.0, sr: 44_100.0 }, &[&f], 4);
+        let saw = run(
+            &mut Osc {
+                wave: Wave::Saw,
+                phase: 0.0,
+                sr: 44_100.0,
+            },
+            &[&f],
+            4,
+        );
         assert!(saw.iter().all(|v| (0.0..1.0).contains(v)));
     }
 
     #[test]
     fn a_zero_hertz_sine_holds_its_level() {
-        let mut s = Osc { wave: Wave::Sine, phase: 1.0, sr: 44_100.0 };
+        let mut s = Osc {
+            wave: Wave::Sine,
+            phase: 1.0,
+            sr: 44_100.0,
+        };
         let x = run(&mut s, &[&[0.0; MAX_BLOCK]], 1);
         assert!(x.iter().all(|v| (*v - 1f32.sin()).abs() < 1e-7));
     }
@@ -332,7 +471,14 @@ mod tests {
         let mut step = [0.0f32; MAX_BLOCK];
         step[10] = 1.0;
         step[20] = 1.0;
-        let x = run(&mut Sequence { items: vec![1.0, 2.0, 3.0], pos: 0 }, &[&step], 1);
+        let x = run(
+            &mut Sequence {
+                items: vec![1.0, 2.0, 3.0],
+                pos: 0,
+            },
+            &[&step],
+            1,
+        );
         assert_eq!((x[0], x[10], x[20]), (1.0, 2.0, 3.0));
     }
 

@@ -139,7 +139,7 @@ macro_rules! osc {
             positional: Some("freq"),
             hz_param: None,
             hidden: false,
-        compat: false,
+            compat: false,
             build: |c| Box::new(Osc::new($shape, c.sample_rate)),
         }
     };
@@ -167,7 +167,7 @@ macro_rules! filter {
             positional: Some("cutoff"),
             hz_param: None,
             hidden: false,
-        compat: false,
+            compat: false,
             build: |c| Box::new(Svf::<$mode>::new(c.sample_rate)),
         }
     };

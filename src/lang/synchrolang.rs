@@ -28,6 +28,15 @@ pub struct Name {
     pub span: Span,
 }
 
+impl Name {
+    fn empty() -> Self {
+        Self {
+            text: String::new(),
+            span: Span::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortRef {
     pub node: Name,
@@ -68,8 +77,24 @@ pub struct Command {
 
 /// Words that begin a Synchrolang command, to tell a script from a native patch.
 pub const KEYWORDS: &[&str] = &[
-    "new", "create", "link", "connect", "attach", "unlink", "disconnect", "detach", "remove", "delete", "start", "stop",
-    "clear", "export", "save", "eval", "get", "query",
+    "new",
+    "create",
+    "link",
+    "connect",
+    "attach",
+    "unlink",
+    "disconnect",
+    "detach",
+    "remove",
+    "delete",
+    "start",
+    "stop",
+    "clear",
+    "export",
+    "save",
+    "eval",
+    "get",
+    "query",
 ];
 
 /// Whether `src` reads as Synchrolang: a `.sui` header, or a first command word from `KEYWORDS`.
@@ -85,9 +110,12 @@ pub fn looks_like(src: &str) -> bool {
             break;
         }
     }
-    let word: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
     KEYWORDS.contains(&word.to_ascii_lowercase().as_str())
-        && rest[word.len()..].chars().next().is_none_or(|c| c.is_whitespace() || c == ';')
+        && rest[word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == ';')
 }
 
 fn span(p: &Pair<Rule>) -> Span {
@@ -95,7 +123,10 @@ fn span(p: &Pair<Rule>) -> Span {
 }
 
 fn name(p: &Pair<Rule>) -> Name {
-    Name { text: p.as_str().to_string(), span: span(p) }
+    Name {
+        text: p.as_str().to_string(),
+        span: span(p),
+    }
 }
 
 pub fn parse(src: &str) -> Result<Vec<Command>, Vec<Diagnostic>> {
@@ -105,7 +136,10 @@ pub fn parse(src: &str) -> Result<Vec<Command>, Vec<Diagnostic>> {
         for cmd in script.into_inner().filter(|p| p.as_rule() == Rule::command) {
             let Some(inner) = cmd.into_inner().next() else { continue };
             let sp = span(&inner);
-            out.push(Command { kind: command(inner)?, span: sp });
+            out.push(Command {
+                kind: command(inner)?,
+                span: sp,
+            });
         }
     }
     Ok(out)
@@ -115,16 +149,19 @@ fn port(p: Pair<Rule>) -> PortRef {
     let mut it = p.into_inner();
     let (n, q) = (it.next(), it.next());
     PortRef {
-        node: n.as_ref().map(name).unwrap_or(Name { text: String::new(), span: Span::default() }),
-        port: q.as_ref().map(name).unwrap_or(Name { text: String::new(), span: Span::default() }),
+        node: n.as_ref().map_or_else(Name::empty, name),
+        port: q.as_ref().map_or_else(Name::empty, name),
     }
 }
 
 fn command(p: Pair<Rule>) -> Result<CommandKind, Vec<Diagnostic>> {
     let rule = p.as_rule();
-    let mut it = p
-        .into_inner()
-        .filter(|x| !matches!(x.as_rule(), Rule::kw_new | Rule::kw_link | Rule::kw_unlink | Rule::kw_remove | Rule::kw_eval));
+    let mut it = p.into_inner().filter(|x| {
+        !matches!(
+            x.as_rule(),
+            Rule::kw_new | Rule::kw_link | Rule::kw_unlink | Rule::kw_remove | Rule::kw_eval
+        )
+    });
     Ok(match rule {
         Rule::new => {
             let Some(c) = it.next() else { return Err(vec![]) };
@@ -135,11 +172,19 @@ fn command(p: Pair<Rule>) -> Result<CommandKind, Vec<Diagnostic>> {
                     Ctor::Literal(literal(c)?, sp)
                 }
             };
-            CommandKind::New { ctor, name: it.next().as_ref().map(name) }
+            CommandKind::New {
+                ctor,
+                name: it.next().as_ref().map(name),
+            }
         }
         Rule::link => {
-            let (Some(a), Some(b)) = (it.next(), it.next()) else { return Err(vec![]) };
-            CommandKind::Link { from: port(a), to: port(b) }
+            let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                return Err(vec![]);
+            };
+            CommandKind::Link {
+                from: port(a),
+                to: port(b),
+            }
         }
         Rule::unlink => match (it.next(), it.next()) {
             (Some(a), Some(b)) => CommandKind::Unlink(UnlinkTarget::Link(port(a), port(b))),
@@ -147,7 +192,7 @@ fn command(p: Pair<Rule>) -> Result<CommandKind, Vec<Diagnostic>> {
             (Some(a), None) => CommandKind::Unlink(UnlinkTarget::Node(name(&a))),
             _ => return Err(vec![]),
         },
-        Rule::remove => CommandKind::Remove(it.next().as_ref().map(name).unwrap_or(Name { text: String::new(), span: Span::default() })),
+        Rule::remove => CommandKind::Remove(it.next().as_ref().map_or_else(Name::empty, name)),
         Rule::start => CommandKind::Start,
         Rule::stop => CommandKind::Stop,
         Rule::clear => CommandKind::Clear,
@@ -157,11 +202,26 @@ fn command(p: Pair<Rule>) -> Result<CommandKind, Vec<Diagnostic>> {
 }
 
 fn literal(p: Pair<Rule>) -> Result<Literal, Vec<Diagnostic>> {
-    let p = if p.as_rule() == Rule::value { p.into_inner().next().ok_or_else(Vec::new)? } else { p };
+    let p = if p.as_rule() == Rule::value {
+        p.into_inner().next().ok_or_else(Vec::new)?
+    } else {
+        p
+    };
     let sp = span(&p);
-    let bad = |what: &str| vec![Diagnostic::error("E001", sp, format!("`{what}` is not a number Synchrolang can hold"))];
+    let bad = |what: &str| {
+        vec![Diagnostic::error(
+            "E001",
+            sp,
+            format!("`{what}` is not a number Synchrolang can hold"),
+        )]
+    };
     Ok(match p.as_rule() {
-        Rule::int => p.as_str().trim_start_matches('+').parse().map(Literal::Int).map_err(|_| bad(p.as_str()))?,
+        Rule::int => p
+            .as_str()
+            .trim_start_matches('+')
+            .parse()
+            .map(Literal::Int)
+            .map_err(|_| bad(p.as_str()))?,
         Rule::float => p.as_str().parse().map(Literal::Float).map_err(|_| bad(p.as_str()))?,
         Rule::string => {
             let s = p.as_str();
@@ -185,8 +245,12 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
         Some(c) => format!("`{c}`"),
     };
     let end = found.map_or(pos, |c| pos + c.len_utf8());
-    Diagnostic::error("E001", Span::new(pos, end), format!("unexpected {what} in a Synchrolang command"))
-        .with_help("commands look like `new SineNode osc`, `link a.out -> b.frequency`, `unlink osc`, `remove osc`")
+    Diagnostic::error(
+        "E001",
+        Span::new(pos, end),
+        format!("unexpected {what} in a Synchrolang command"),
+    )
+    .with_help("commands look like `new SineNode osc`, `link a.out -> b.frequency`, `unlink osc`, `remove osc`")
 }
 
 #[cfg(test)]
@@ -199,15 +263,42 @@ mod tests {
                    connect osc.out -> p.left\nunlink osc; detach osc.out; disconnect a.out -> b.in\nremove osc; delete p\n\
                    start; stop; clear; export; save; eval $rate; get osc; query osc.out; [1, 2 3,]\nnew [0.5, -1, .5, 1e3, \"s\", true, null, _] x";
         let cmds = parse(src).unwrap();
-        let kinds: Vec<String> = cmds.iter().map(|c| format!("{:?}", c.kind).split(['(', ' ', '{']).next().unwrap().to_string()).collect();
+        let kinds: Vec<String> = cmds
+            .iter()
+            .map(|c| {
+                format!("{:?}", c.kind)
+                    .split(['(', ' ', '{'])
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
         assert_eq!(
             kinds,
-            ["New", "New", "Link", "Link", "Unlink", "Unlink", "Unlink", "Remove", "Remove", "Start", "Stop", "Clear", "Export", "Export", "Eval", "Eval", "Eval", "Eval", "New"]
+            [
+                "New", "New", "Link", "Link", "Unlink", "Unlink", "Unlink", "Remove", "Remove", "Start", "Stop",
+                "Clear", "Export", "Export", "Eval", "Eval", "Eval", "Eval", "New"
+            ]
         );
-        let CommandKind::New { ctor: Ctor::Literal(Literal::Array(items), _), .. } = &cmds[18].kind else { panic!() };
+        let CommandKind::New {
+            ctor: Ctor::Literal(Literal::Array(items), _),
+            ..
+        } = &cmds[18].kind
+        else {
+            panic!()
+        };
         assert_eq!(
             items,
-            &vec![Literal::Float(0.5), Literal::Int(-1), Literal::Float(0.5), Literal::Float(1000.0), Literal::Str("s".into()), Literal::Bool(true), Literal::Null, Literal::Null]
+            &vec![
+                Literal::Float(0.5),
+                Literal::Int(-1),
+                Literal::Float(0.5),
+                Literal::Float(1000.0),
+                Literal::Str("s".into()),
+                Literal::Bool(true),
+                Literal::Null,
+                Literal::Null
+            ]
         );
     }
 

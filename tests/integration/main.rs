@@ -15,6 +15,7 @@ mod hotswap;
 mod props;
 mod readme;
 mod soak;
+mod synchrolang;
 mod timing;
 #[cfg(feature = "cpal")]
 mod tmux;
