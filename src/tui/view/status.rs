@@ -26,8 +26,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         msg.clone()
     };
-    let device = if area.width >= 140 {
-        format!("{} ", app.audio.device)
+    // The device name only where it fits beside the rest; long names are cut.
+    let device = if area.width >= 120 {
+        let name: String = app.audio.device.chars().take(18).collect();
+        format!("{name} ")
     } else {
         String::new()
     };
