@@ -127,6 +127,8 @@ pub enum Math {
     Bitcrush,
     Quantise,
     Silence,
+    /// StreamNode: the data value as a stream.
+    Pass,
 }
 
 /// AddNode, MultiplyNode (an unlinked input is 0), BitcrushNode, FrequencyQuantiseNode, SilenceNode.
@@ -151,6 +153,7 @@ impl Processor for Arith {
                 // The original gives NaN for f <= 0; silence is kinder and still "no note".
                 Math::Quantise if a > 0.0 => 440.0 * ((12.0 * (a / 440.0).log2()).round_ties_even() / 12.0).exp2(),
                 Math::Quantise | Math::Silence => 0.0,
+                Math::Pass => a,
             };
         }
     }
@@ -312,6 +315,13 @@ pub static COMPAT_NODES: &[NodeDef] = &[
         })
     ),
     compat!("SilenceNode", "zeros", [], OUT, |_| Box::new(Arith(Math::Silence))),
+    compat!(
+        "StreamNode",
+        "a data value as a stream (0 when nothing is linked, not NaN)",
+        [stream("data", 0.0)],
+        OUT,
+        |_| Box::new(Arith(Math::Pass))
+    ),
     compat!("AddNode", "a + b", [stream("a", 0.0), stream("b", 0.0)], OUT, |_| {
         Box::new(Arith(Math::Add))
     }),

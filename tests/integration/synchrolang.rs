@@ -185,3 +185,14 @@ fn the_original_crash_bugs_are_diagnostics_or_correct() {
         changes(&render("new SineNode s; new PlaybackNode p; link s.out -> p.left; clear", 0.1).left);
     assert!(changes_after_clear.is_empty(), "clear removes every node");
 }
+
+#[test]
+fn a_stream_node_carries_its_data_and_is_silent_not_nan_when_unlinked() {
+    let out = render(
+        "new 0.25 v; new StreamNode s; new PlaybackNode p; link v.out -> s.data; link s.out -> p.left",
+        0.01,
+    );
+    assert!(out.left.iter().all(|x| *x == 0.25));
+    let unlinked = render("new StreamNode s; new PlaybackNode p; link s.out -> p.left", 0.01);
+    assert!(unlinked.left.iter().all(|x| *x == 0.0));
+}
