@@ -504,7 +504,7 @@ mod tests {
 
     #[test]
     fn every_definition_is_consistent() {
-        for def in NODES {
+        for def in NODES.iter().chain(crate::dsp::compat::COMPAT_NODES) {
             for p in [def.main_input, def.positional, def.hz_param].into_iter().flatten() {
                 assert!(def.param(p).is_some(), "{}: `{p}` is not a parameter", def.name);
             }
@@ -515,10 +515,17 @@ mod tests {
                     def.name,
                     p.name
                 );
-                assert!(def.hidden || !p.help.is_empty() || p.kind != ParamKind::Signal || def.name == "sum");
+                assert!(
+                    def.hidden || def.compat || !p.help.is_empty() || p.kind != ParamKind::Signal || def.name == "sum"
+                );
             }
             assert!(!def.outputs.is_empty(), "{}", def.name);
-            let names: Vec<&str> = NODES.iter().map(|n| n.name).filter(|n| *n == def.name).collect();
+            let names: Vec<&str> = NODES
+                .iter()
+                .chain(crate::dsp::compat::COMPAT_NODES)
+                .map(|n| n.name)
+                .filter(|n| *n == def.name)
+                .collect();
             assert_eq!(names.len(), 1, "{} defined twice", def.name);
         }
     }
@@ -526,7 +533,7 @@ mod tests {
     #[test]
     fn every_processor_builds_and_runs_at_several_rates() {
         for sr in [22_050.0, 48_000.0, 192_000.0] {
-            for def in NODES {
+            for def in NODES.iter().chain(crate::dsp::compat::COMPAT_NODES) {
                 let inputs = def.signals().count().max(2);
                 let settings: Vec<f32> = def
                     .params
