@@ -52,6 +52,7 @@ pub(crate) struct Resolver<'a> {
     out_right: Vec<Source>,
     bpm: Option<(f64, Span)>,
     counter: usize,
+    labels: std::collections::HashSet<String>,
 }
 
 /// Resolve a parsed patch. Errors come back with any warnings; success carries the warnings.
@@ -64,6 +65,7 @@ pub fn resolve(patch: &Patch) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagno
         out_right: Vec::new(),
         bpm: None,
         counter: 0,
+        labels: std::collections::HashSet::new(),
     };
     r.collect_bindings(patch);
     let mut unnamed = 0;

@@ -87,6 +87,8 @@ pub enum ExprKind {
 pub struct Call {
     pub name: Ident,
     pub args: Vec<Arg>,
+    /// `@name`: the node's identity across edits, instead of its place.
+    pub label: Option<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

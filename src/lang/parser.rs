@@ -91,8 +91,13 @@ fn call(pair: Pair<Rule>) -> Res<Expr> {
         return Err(vec![]);
     };
     let mut args = Vec::new();
+    let mut label = None;
     for arg in it {
-        if arg.as_rule() == Rule::kwarg {
+        if arg.as_rule() == Rule::label {
+            if let Some(id) = arg.into_inner().next() {
+                label = Some(ident(&id));
+            }
+        } else if arg.as_rule() == Rule::kwarg {
             let mut kv = arg.into_inner();
             let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
                 return Err(vec![]);
@@ -109,6 +114,7 @@ fn call(pair: Pair<Rule>) -> Res<Expr> {
         kind: ExprKind::Call(Call {
             name: ident(&name),
             args,
+            label,
         }),
         span,
     })
@@ -268,6 +274,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::neg => "`-`",
         Rule::rest => "`_`",
         Rule::port_ref => "a port",
+        Rule::label => "a label",
         _ => return None,
     })
 }

@@ -54,6 +54,12 @@ pub fn line<S: std::hash::BuildHasher>(text: &str, bound: &HashSet<String, S>) -
                 }
                 word_class(&text[start..i], text[i..].trim_start(), at_start(start), bound)
             }
+        } else if c == b'@' {
+            i += 1;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            Class::Binding
         } else if c.is_ascii_whitespace() {
             i += 1;
             Class::Plain

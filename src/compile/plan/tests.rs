@@ -131,3 +131,16 @@ fn the_first_patch_adds_everything() {
     let p = plan(None, &mut new);
     assert_eq!(p.counts, c(0, 0, 2, 0));
 }
+
+#[test]
+fn a_labelled_node_keeps_its_identity_when_its_chain_moves() {
+    // Without the label the moved delay would be a new node; with it, it is the same one, kept.
+    let a = "sine 3 -> out\nsaw 55 -> delay 0.3 @echo -> out";
+    let b = "saw 55 -> delay 0.3 @echo -> out\nnoise -> gain 0.1 -> out";
+    let (_, _, old, new) = diff(a, b);
+    let key = |s: &GraphSpec| s.nodes.iter().find(|n| n.kind == "delay").unwrap().key.clone();
+    assert_eq!(key(&old), "@echo:delay");
+    assert_eq!(key(&old), key(&new));
+    let twice = check("saw 1 @x -> out\nsaw 2 @x -> out").unwrap_err();
+    assert_eq!(twice[0].code, "E005");
+}

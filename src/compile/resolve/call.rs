@@ -16,7 +16,17 @@ impl Resolver<'_> {
         incoming: Option<(Value, Span)>,
         key: &str,
     ) -> Option<Value> {
-        self.call_named(&call.name, &call.args, span, incoming, key)
+        let Some(label) = &call.label else {
+            return self.call_named(&call.name, &call.args, span, incoming, key);
+        };
+        if !self.labels.insert(label.name.clone()) {
+            self.diags.push(
+                Diagnostic::error("E005", label.span, format!("the label `@{}` is used twice", label.name))
+                    .with_help("a label names one node; give the other node another label"),
+            );
+            return None;
+        }
+        self.call_named(&call.name, &call.args, span, incoming, &format!("@{}", label.name))
     }
 
     pub(super) fn call_named(

@@ -18,6 +18,7 @@ fn sx(e: &Expr) -> String {
         ExprKind::Name(i) => i.name.clone(),
         ExprKind::Port { base, port } => format!("{}.{}", base.name, port.name),
         ExprKind::Call(c) => {
+            let label = c.label.as_ref().map_or(String::new(), |l| format!(" @{}", l.name));
             let args: Vec<String> = c
                 .args
                 .iter()
@@ -26,7 +27,7 @@ fn sx(e: &Expr) -> String {
                     Arg::Keyword { name, value } => format!("{}={}", name.name, sx(value)),
                 })
                 .collect();
-            format!("({} {})", c.name.name, args.join(" "))
+            format!("({} {}{label})", c.name.name, args.join(" "))
         }
         ExprKind::Chain(c) => chain_sx(c),
         ExprKind::Neg(x) => format!("(neg {})", sx(x)),
@@ -103,6 +104,15 @@ fn comments_blank_lines_and_continued_chains() {
     assert_eq!(one(src), "(bpm 120)\n(saw note:a2) -> (lowpass 900) -> out");
     let leading = "saw a2   # bass\n  -> lowpass 900\n\n  -> out\nsine 3 -> out";
     assert_eq!(one(leading), "(saw note:a2) -> (lowpass 900) -> out\n(sine 3) -> out");
+}
+
+#[test]
+fn labels_name_nodes() {
+    assert_eq!(
+        one("saw 110 @bass -> lowpass 800 @filter q=2 -> out"),
+        "(saw 110 @bass) -> (lowpass 800 q=2 @filter) -> out"
+    );
+    assert_eq!(one("noise @hiss -> out"), "(noise  @hiss) -> out");
 }
 
 #[test]
