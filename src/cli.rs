@@ -71,9 +71,17 @@ pub fn nodes_reference(name: Option<&str>) -> Result<String, String> {
             for (name, help) in registry::DIRECTIVES {
                 let _ = writeln!(out, "{name:<12} {help}");
             }
+            out.push_str("\nIn Synchrolang scripts (the original Synchrotron's node types, with its arithmetic):\n");
+            for def in crate::dsp::compat::COMPAT_NODES {
+                let _ = writeln!(out, "{:<22} {}", def.name, def.help);
+            }
+            let _ = writeln!(out, "{:<22} the speakers: inputs left, right", "PlaybackNode");
             out.push_str("\n`synchrotron-tui nodes NAME` shows a node's parameters.\n");
         }
-        Some(n) => match registry::lookup(n).filter(|d| !d.hidden) {
+        Some(n) => match registry::lookup(n)
+            .filter(|d| !d.hidden)
+            .or_else(|| registry::lookup_any(n).filter(|d| d.compat))
+        {
             Some(def) => out.push_str(&describe(def)),
             None => {
                 let hint = compile::suggest::closest(n, registry::public().map(|d| d.name))
@@ -91,6 +99,11 @@ pub fn nodes_reference(name: Option<&str>) -> Result<String, String> {
 pub fn describe(def: &NodeDef) -> String {
     let mut out = format!("{} — {}\n", def.name, def.help);
     let usage = match def.positional {
+        _ if def.compat => format!(
+            "new {} name; link x.out -> name.{}",
+            def.name,
+            def.params.first().map_or("in", |p| p.name)
+        ),
         Some(p) => format!("{} {p}", def.name),
         None => def.name.to_string(),
     };
@@ -113,7 +126,12 @@ pub fn describe(def: &NodeDef) -> String {
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "    {:<9} {kind:<6} default {default}{range} — {}", p.name, p.help);
+        let help = if p.help.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", p.help)
+        };
+        let _ = writeln!(out, "    {:<9} {kind:<6} default {default}{range}{help}", p.name);
     }
     out
 }

@@ -274,7 +274,6 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::neg => "`-`",
         Rule::rest => "`_`",
         Rule::port_ref => "a port",
-        Rule::label => "a label",
         _ => return None,
     })
 }
