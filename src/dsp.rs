@@ -105,6 +105,20 @@ pub fn output(outs: &mut [Block], k: usize, frames: usize) -> Option<&mut [f32]>
     outs.get_mut(k).map(|b| &mut b[..frames.min(MAX_BLOCK)])
 }
 
+/// Output 0 = `f(input 0, input 1)`, sample by sample: the shape of every two-input arithmetic node.
+///
+/// Real-time: audio thread.
+#[inline]
+pub fn map2(ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block], f: impl Fn(f32, f32) -> f32) {
+    let n = ctx.frames;
+    let (a, b) = (input(ins, 0, n), input(ins, 1, n));
+    if let Some(out) = output(outs, 0, n) {
+        for ((o, &a), &b) in out.iter_mut().zip(a).zip(b) {
+            *o = f(a, b);
+        }
+    }
+}
+
 /// Whether every sample of a block is the same, so per-sample coefficient work can be skipped.
 #[inline]
 pub fn is_constant(x: &[f32]) -> bool {

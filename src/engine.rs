@@ -56,6 +56,39 @@ pub struct Engine {
     old_out: [Block; 2],
 }
 
+/// Levels gathered over one callback.
+struct Meter {
+    peak: [f32; 2],
+    energy: [f32; 2],
+    gain: f32,
+}
+
+/// Largest magnitude in a block; eight lanes so it vectorises.
+fn block_peak(x: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let tail = chunks.remainder().iter().fold(0f32, |m, v| m.max(v.abs()));
+    for c in chunks {
+        for (l, v) in lanes.iter_mut().zip(c) {
+            *l = l.max(v.abs());
+        }
+    }
+    lanes.iter().fold(tail, |m, v| m.max(*v))
+}
+
+/// Sum of squares of a block; eight lanes so it vectorises.
+fn block_energy(x: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|v| v * v).sum();
+    for c in chunks {
+        for (l, v) in lanes.iter_mut().zip(c) {
+            *l += v * v;
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 /// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
 const PARKING: usize = 8;
 
@@ -123,6 +156,11 @@ impl Engine {
         }
         let total = out.len() / 2;
         let mut done = 0;
+        let mut meter = Meter {
+            peak: [0.0; 2],
+            energy: [0.0; 2],
+            gain: 1.0,
+        };
         while done < total {
             let mut frames = (total - done).min(MAX_BLOCK);
             if let Some(wait) = self.frames_until_pending() {
@@ -132,14 +170,20 @@ impl Engine {
                     frames = frames.min(wait);
                 }
             }
-            self.render_block(&mut out[2 * done..2 * (done + frames)]);
+            self.render_block(&mut out[2 * done..2 * (done + frames)], &mut meter);
             done += frames;
         }
+        // Telemetry once per callback, not per block: its atomics and the scope copy cost more than a sine.
+        let rms = meter.energy.map(|e| (e / total.max(1) as f32).sqrt());
+        self.telemetry
+            .store_block(meter.peak, rms, -20.0 * meter.gain.max(1e-6).log10());
+        self.push_scope(out);
         self.telemetry.store_beat(self.beat());
     }
 
-    /// Render one block of at most `MAX_BLOCK` frames into `out`.
-    fn render_block(&mut self, out: &mut [f32]) {
+    /// Render one block of at most `MAX_BLOCK` frames into `out`. Works on whole blocks (mix, master,
+    /// telemetry, interleave) so the per-frame cost stays small next to the graph's.
+    fn render_block(&mut self, out: &mut [f32], meter: &mut Meter) {
         let frames = out.len() / 2;
         let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.bpm);
         if let Some((slot, kind)) = self.current.run(&ctx) {
@@ -151,25 +195,37 @@ impl Engine {
             });
         }
         let fading = self.run_fade(&ctx);
-        let (l, r) = self.current.output(frames);
-        let (mut peak, mut sum, mut gain) = ([0f32; 2], [0f32; 2], 1f32);
-        for (i, pair) in out.chunks_exact_mut(2).enumerate() {
-            let (mut a, mut b) = (l[i], r[i]);
-            if let Some((remaining, total)) = fading {
-                // Linear: kept parts are identical in both graphs, so their level stays put.
-                let g = (remaining.saturating_sub(i as u32)) as f32 / total as f32;
-                a = a * (1.0 - g) + self.old_out[0][i] * g;
-                b = b * (1.0 - g) + self.old_out[1][i] * g;
+        let mut lr = [[0.0f32; MAX_BLOCK]; 2];
+        {
+            let (l, r) = self.current.output(frames);
+            lr[0][..frames].copy_from_slice(l);
+            lr[1][..frames].copy_from_slice(r);
+        }
+        if let Some((remaining, total)) = fading {
+            // Linear: kept parts are identical in both graphs, so their level stays put.
+            for (side, old) in lr.iter_mut().zip(&self.old_out) {
+                for (i, (x, o)) in side[..frames].iter_mut().zip(&old[..frames]).enumerate() {
+                    let g = remaining.saturating_sub(i as u32) as f32 / total as f32;
+                    *x = *x * (1.0 - g) + o * g;
+                }
             }
-            gain = gain.min(self.master.frame(&mut a, &mut b));
+        }
+        let mut gain = 1f32;
+        if self.master.is_active() {
+            let [l, r] = &mut lr;
+            for (a, b) in l[..frames].iter_mut().zip(&mut r[..frames]) {
+                gain = gain.min(self.master.frame(a, b));
+            }
+        }
+        for ((p, e), side) in meter.peak.iter_mut().zip(&mut meter.energy).zip(&lr) {
+            *p = p.max(block_peak(&side[..frames]));
+            *e += block_energy(&side[..frames]);
+        }
+        meter.gain = meter.gain.min(gain);
+        for ((pair, &a), &b) in out.chunks_exact_mut(2).zip(&lr[0]).zip(&lr[1]) {
             pair[0] = a;
             pair[1] = b;
-            peak = [peak[0].max(a.abs()), peak[1].max(b.abs())];
-            sum = [sum[0] + a * a, sum[1] + b * b];
         }
-        let rms = sum.map(|s| (s / frames.max(1) as f32).sqrt());
-        self.telemetry.store_block(peak, rms, -20.0 * gain.max(1e-6).log10());
-        self.push_scope(out);
         self.frames += frames as u64;
         if self.muted && !self.tails_cleared && self.master.is_silent() {
             self.current.reset();

@@ -4,7 +4,7 @@
 //! `process` runs on the audio thread.
 
 use super::registry::{NodeDef, ParamDef, ParamKind, Unit};
-use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
+use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
 /// 2π as NumPy sees it in float32 arithmetic (a Python float meeting a float32 becomes float32).
 const TAU32: f32 = std::f32::consts::TAU;
@@ -139,22 +139,23 @@ impl Processor for Arith {
     crate::plain_state!(Clone::clone);
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
-        let n = ctx.frames;
-        let (a, b) = (input(ins, 0, n), input(ins, 1, n));
-        let Some(out) = output(outs, 0, n) else { return };
-        for ((o, &a), &b) in out.iter_mut().zip(a).zip(b) {
-            *o = match self.0 {
-                Math::Add => a + b,
-                Math::Multiply => a * b,
-                Math::Bitcrush => {
-                    let s = b.exp2();
-                    (a * s).round_ties_even() / s
+        match self.0 {
+            Math::Add => map2(ctx, ins, outs, |a, b| a + b),
+            Math::Multiply => map2(ctx, ins, outs, |a, b| a * b),
+            Math::Bitcrush => map2(ctx, ins, outs, |a, b| {
+                let s = b.exp2();
+                (a * s).round_ties_even() / s
+            }),
+            // The original gives NaN for f <= 0; silence is kinder and still "no note".
+            Math::Quantise => map2(ctx, ins, outs, |a, _| {
+                if a > 0.0 {
+                    440.0 * ((12.0 * (a / 440.0).log2()).round_ties_even() / 12.0).exp2()
+                } else {
+                    0.0
                 }
-                // The original gives NaN for f <= 0; silence is kinder and still "no note".
-                Math::Quantise if a > 0.0 => 440.0 * ((12.0 * (a / 440.0).log2()).round_ties_even() / 12.0).exp2(),
-                Math::Quantise | Math::Silence => 0.0,
-                Math::Pass => a,
-            };
+            }),
+            Math::Silence => map2(ctx, ins, outs, |_, _| 0.0),
+            Math::Pass => map2(ctx, ins, outs, |a, _| a),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `process`: audio thread.
 
 use super::fast::{sin_turns, soft_clip};
-use super::{Block, Ctx, Processor, input, output};
+use super::{Block, Ctx, Processor, input, map2, output};
 
 /// The binary operators of patch arithmetic, and the simple one-input shapers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,25 +27,14 @@ impl Processor for Binary {
     crate::plain_state!(Clone::clone);
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
-        let n = ctx.frames;
-        let (a, b) = (input(ins, 0, n), input(ins, 1, n));
-        let Some(out) = output(outs, 0, n) else {
-            return;
-        };
-        let pairs = out.iter_mut().zip(a.iter().zip(b));
         match self.0 {
-            Op::Add => pairs.for_each(|(o, (&a, &b))| *o = a + b),
-            Op::Sub => pairs.for_each(|(o, (&a, &b))| *o = a - b),
-            Op::Mul | Op::Gain => pairs.for_each(|(o, (&a, &b))| *o = a * b),
+            Op::Add => map2(ctx, ins, outs, |a, b| a + b),
+            Op::Sub => map2(ctx, ins, outs, |a, b| a - b),
+            Op::Mul | Op::Gain => map2(ctx, ins, outs, |a, b| a * b),
             // Division by (nearly) zero gives 0, not inf: one stray value must not blow up the patch.
-            Op::Div => {
-                pairs.for_each(|(o, (&a, &b))| *o = if b.abs() > 1e-12 { a / b } else { 0.0 });
-            }
-            Op::Clip => pairs.for_each(|(o, (&a, &b))| {
-                let l = b.abs();
-                *o = a.clamp(-l, l);
-            }),
-            Op::Drive => pairs.for_each(|(o, (&a, &b))| *o = soft_clip(a * b)),
+            Op::Div => map2(ctx, ins, outs, |a, b| if b.abs() > 1e-12 { a / b } else { 0.0 }),
+            Op::Clip => map2(ctx, ins, outs, |a, b| a.clamp(-b.abs(), b.abs())),
+            Op::Drive => map2(ctx, ins, outs, |a, b| soft_clip(a * b)),
         }
     }
 }

@@ -68,6 +68,11 @@ impl Master {
         self.level_step = 1.0 / (0.005 * sample_rate);
     }
 
+    /// Whether `frame` can change anything: protection is on, or the level is not simply 1.
+    pub fn is_active(&self) -> bool {
+        self.config.ceiling.is_some() || self.config.dc_block || self.level != 1.0 || self.target != 1.0
+    }
+
     /// True once a panic fade has reached silence.
     pub fn is_silent(&self) -> bool {
         self.target == 0.0 && self.level == 0.0
