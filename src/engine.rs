@@ -142,10 +142,6 @@ impl Engine {
         self.bpm / 60.0 / f64::from(self.sample_rate)
     }
 
-    pub fn graph(&self) -> &Graph {
-        &self.current
-    }
-
     /// Fill `out` (interleaved L/R, any length) with the next frames.
     ///
     /// Real-time: audio thread.

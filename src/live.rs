@@ -253,8 +253,12 @@ impl Session {
         events
     }
 
-    fn key_of_slot(&self, _version: u32, slot: usize) -> String {
-        let built = &self.playing;
+    /// The key of a slot in the graph of `version`: the one playing, or the one on its way.
+    fn key_of_slot(&self, version: u32, slot: usize) -> String {
+        let built = match &self.in_flight {
+            Some((v, b)) if *v == version => b,
+            _ => &self.playing,
+        };
         built
             .slot_of
             .iter()
@@ -283,15 +287,7 @@ impl Session {
         &self.handle
     }
 
-    pub fn playing(&self) -> &GraphSpec {
-        &self.playing.spec
-    }
-
     pub fn version(&self) -> u32 {
         self.version
-    }
-
-    pub fn config(&self) -> &LiveConfig {
-        &self.config
     }
 }

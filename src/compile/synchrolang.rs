@@ -304,29 +304,12 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                     ),
                 },
                 _ => {
-                    let src = match from {
+                    let src = match link {
                         None => Source::Const(p.default),
-                        Some((j, l)) => match &t.nodes[j].kind {
-                            Kind::Data(v) => match number(v) {
-                                Some(x) => Source::Const(x),
-                                None => {
-                                    errors.push(Diagnostic::error(
-                                        "E004",
-                                        l.span,
-                                        format!("`{}` is not a number, so it can't feed `{}`", t.nodes[j].name, p.name),
-                                    ));
-                                    Source::Const(0.0)
-                                }
-                            },
-                            Kind::Node(sd) => {
-                                let port = sd.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0);
-                                Source::Node {
-                                    node: index[j].unwrap_or(0),
-                                    port,
-                                }
-                            }
-                            Kind::Playback => Source::Const(0.0),
-                        },
+                        Some(l) => link_source(t, &index, l, p.name).unwrap_or_else(|d| {
+                            errors.push(d);
+                            Source::Const(0.0)
+                        }),
                     };
                     nodes[at].inputs.push(src);
                 }
@@ -336,18 +319,11 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     let mut sides: [Vec<Source>; 2] = [vec![], vec![]];
     for n in t.nodes.iter().filter(|n| n.kind == Kind::Playback) {
         for (side, port) in ["left", "right"].iter().enumerate() {
-            if let Some(l) = source_of(&n.name, port)
-                && let Some(j) = t.find(&l.from.0)
-            {
-                let src = match &t.nodes[j].kind {
-                    Kind::Node(sd) => Source::Node {
-                        node: index[j].unwrap_or(0),
-                        port: sd.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0),
-                    },
-                    Kind::Data(v) => Source::Const(number(v).unwrap_or(0.0)),
-                    Kind::Playback => Source::Const(0.0),
-                };
-                sides[side].push(src);
+            if let Some(l) = source_of(&n.name, port) {
+                match link_source(t, &index, l, port) {
+                    Ok(src) => sides[side].push(src),
+                    Err(d) => errors.push(d),
+                }
             }
         }
     }
@@ -382,6 +358,26 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     });
     let out = nodes.len() - 1;
     Ok((GraphSpec { bpm: 120.0, nodes, out }, warnings))
+}
+
+/// Where a link's samples come from: a node's output, or a constant. Text and lists can't feed a stream.
+fn link_source(t: &Table, index: &[Option<usize>], l: &Link, input: &str) -> Result<Source, Diagnostic> {
+    let j = t.find(&l.from.0).unwrap_or(0);
+    match &t.nodes[j].kind {
+        Kind::Node(d) => Ok(Source::Node {
+            node: index[j].unwrap_or(0),
+            port: d.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0),
+        }),
+        Kind::Data(v) => number(v).map(Source::Const).ok_or_else(|| {
+            Diagnostic::error(
+                "E004",
+                l.span,
+                format!("`{}` is not a number, so it can't feed `{input}`", t.nodes[j].name),
+            )
+            .with_help("stream inputs take numbers (or true/false); lists go to a SequenceNode's `sequence`")
+        }),
+        Kind::Playback => Ok(Source::Const(0.0)),
+    }
 }
 
 /// Several PlaybackNodes mix, as several streams would on a sound card.

@@ -3,6 +3,7 @@
 //! pre-incrementing sequence). Only Synchrolang scripts reach these; the native nodes stay correct.
 //! `process` runs on the audio thread.
 
+use super::mix::{Binary, Op};
 use super::registry::{NodeDef, ParamDef, ParamKind, Unit};
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
@@ -122,8 +123,6 @@ impl Processor for Sequence {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Math {
-    Add,
-    Multiply,
     Bitcrush,
     Quantise,
     Silence,
@@ -131,7 +130,8 @@ pub enum Math {
     Pass,
 }
 
-/// AddNode, MultiplyNode (an unlinked input is 0), BitcrushNode, FrequencyQuantiseNode, SilenceNode.
+/// BitcrushNode, FrequencyQuantiseNode, SilenceNode, StreamNode. (AddNode and MultiplyNode are the native
+/// arithmetic nodes: the original's float32 `a + b` and `a · b` are the same operations.)
 #[derive(Clone)]
 pub struct Arith(pub Math);
 
@@ -140,8 +140,6 @@ impl Processor for Arith {
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         match self.0 {
-            Math::Add => map2(ctx, ins, outs, |a, b| a + b),
-            Math::Multiply => map2(ctx, ins, outs, |a, b| a * b),
             Math::Bitcrush => map2(ctx, ins, outs, |a, b| {
                 let s = b.exp2();
                 (a * s).round_ties_even() / s
@@ -324,14 +322,14 @@ pub static COMPAT_NODES: &[NodeDef] = &[
         |_| Box::new(Arith(Math::Pass))
     ),
     compat!("AddNode", "a + b", [stream("a", 0.0), stream("b", 0.0)], OUT, |_| {
-        Box::new(Arith(Math::Add))
+        Box::new(Binary(Op::Add))
     }),
     compat!(
         "MultiplyNode",
         "a · b (an unlinked input is 0)",
         [stream("a", 0.0), stream("b", 0.0)],
         OUT,
-        |_| Box::new(Arith(Math::Multiply))
+        |_| Box::new(Binary(Op::Mul))
     ),
     compat!(
         "BitcrushNode",

@@ -198,11 +198,6 @@ impl Graph {
             }
         }
     }
-
-    /// The keys of the slots, for reports.
-    pub fn key(&self, slot: usize) -> &str {
-        self.slots.get(slot).map_or("?", |s| &s.key)
-    }
 }
 
 /// NaN/inf or a runaway level in any output. Eight independent sums so the loop vectorises: a strict

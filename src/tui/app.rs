@@ -397,7 +397,7 @@ impl App {
         }
     }
 
-    /// Byte range of the line of the cursor, for tests.
+    /// Where the cursor is (line, character column).
     pub fn cursor(&self) -> Pos {
         self.editor.cursor()
     }

@@ -19,12 +19,14 @@ fn every_example_patch_checks_renders_and_is_sane() {
             checked.warnings
         );
         insta::assert_snapshot!(checked.spec.to_string());
-        let out = render_master(&src, 8.0, SR, 256, 0, MasterConfig::protected());
+        // Raw, without the limiter: through it every patch would stay under the ceiling whatever it did, and
+        // the examples are meant to be well-levelled on their own.
+        let out = render_master(&src, 8.0, SR, 256, 0, MasterConfig::raw());
         for (side, x) in [("left", &out.left), ("right", &out.right)] {
             assert!(x.iter().all(|v| v.is_finite()), "{} {side}: NaN or inf", path.display());
             assert!(
-                peak(x) <= 0.8913,
-                "{} {side}: peak {} above the −1 dBFS ceiling",
+                peak(x) <= 1.0,
+                "{} {side}: peak {} above full scale",
                 path.display(),
                 peak(x)
             );

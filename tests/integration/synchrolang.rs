@@ -184,6 +184,9 @@ fn the_original_crash_bugs_are_diagnostics_or_correct() {
         ("new SineNode s; new PlaybackNode p; link s.out -> p.middle", "E003"),
         ("new SineNode s; new SquareNode s", "E005"),
         ("new Sinenode s", "E002"),
+        // Text can't feed a stream, whether a node's input or the speakers.
+        ("new \"hi\" t; new PlaybackNode p; link t.out -> p.left", "E004"),
+        ("new \"hi\" t; new SineNode s; link t.out -> s.frequency", "E004"),
     ];
     for (src, code) in cases {
         let d = compile::check(src).unwrap_err();
