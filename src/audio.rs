@@ -3,5 +3,7 @@
 
 #[cfg(feature = "cpal")]
 pub mod cpal_backend;
+#[cfg(feature = "midi")]
+pub mod midi_ports;
 pub mod null;
 pub mod offline;

@@ -9,6 +9,7 @@ use std::path::Path;
 
 /// Read a patch file, with a one-line error naming the file.
 pub fn read_patch(path: &Path) -> Result<String, String> {
+    patch_opened(path);
     std::fs::read_to_string(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -18,6 +19,15 @@ pub fn read_patch(path: &Path) -> Result<String, String> {
         };
         format!("cannot read patch `{}`: {why}", path.display())
     })
+}
+
+/// Files a patch names (SoundFonts, WAV files) are found next to it first.
+pub fn patch_opened(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    crate::dsp::compat_io::set_base_dir(dir);
 }
 
 /// Check a patch; on success the warnings (rendered), on failure every diagnostic (rendered).
@@ -72,7 +82,7 @@ pub fn nodes_reference(name: Option<&str>) -> Result<String, String> {
                 let _ = writeln!(out, "{name:<12} {help}");
             }
             out.push_str("\nIn Synchrolang scripts (the original Synchrotron's node types, with its arithmetic):\n");
-            for def in crate::dsp::compat::COMPAT_NODES {
+            for def in crate::dsp::compat::all() {
                 let _ = writeln!(out, "{:<22} {}", def.name, def.help);
             }
             let _ = writeln!(out, "{:<22} the speakers: inputs left, right", "PlaybackNode");
@@ -119,6 +129,8 @@ pub fn describe(def: &NodeDef) -> String {
             ParamKind::Setting => ("fixed", format!("{}{}", p.default, unit(p.unit))),
             ParamKind::List => ("list", "required".into()),
             ParamKind::Choice(c) => ("choice", format!("{} ({})", c[0], c.join("|"))),
+            ParamKind::Midi => ("midi", "none".into()),
+            ParamKind::Text(t) => ("text", format!("{t:?}")),
         };
         let range = match p.kind {
             ParamKind::Signal | ParamKind::Setting if p.max < 1e8 => {

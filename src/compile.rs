@@ -8,6 +8,7 @@ pub mod resolve;
 pub mod schedule;
 pub mod suggest;
 pub mod synchrolang;
+pub mod synchrolang_io;
 
 pub use build::{Settings, build, build_linked};
 pub use graph::{GraphSpec, NodeSpec, Source};

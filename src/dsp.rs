@@ -2,15 +2,18 @@
 //! `process` runs on the audio thread (or the offline renderer) and must not allocate, lock, print or panic.
 
 pub mod compat;
+pub mod compat_io;
 pub mod delay;
 pub mod env;
 pub mod fast;
 pub mod filter;
+pub mod midi;
 pub mod mix;
 pub mod noise;
 pub mod osc;
 pub mod registry;
 pub mod reverb;
+pub mod soundfont;
 pub mod time;
 
 /// Frames per processing block. Hosts' buffers are cut into blocks of at most this many frames.

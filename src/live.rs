@@ -97,6 +97,7 @@ pub struct Session {
 /// The patch that plays before the first good one: just the bus.
 fn silence() -> GraphSpec {
     let out = compile::NodeSpec {
+        text: vec![],
         key: "out".into(),
         kind: "out",
         inputs: vec![compile::Source::Const(0.0); 2],

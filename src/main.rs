@@ -212,6 +212,9 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
     let Some(patch) = args.patch.clone() else {
         bail!("no patch given")
     };
+    cli::patch_opened(&patch);
+    #[cfg(feature = "midi")]
+    synchrotron_tui::audio::midi_ports::install();
     let live = LiveConfig {
         glide: Duration::from_millis(args.glide),
         fade: Duration::from_millis(args.xfade),

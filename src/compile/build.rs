@@ -4,7 +4,7 @@
 use super::graph::{GraphSpec, Source};
 use super::schedule::{self, Cycle};
 use crate::dsp::MAX_BLOCK;
-use crate::dsp::registry::BuildCtx;
+use crate::dsp::registry::{BuildCtx, ParamKind};
 use crate::engine::graph::ConstIn;
 use crate::engine::{Graph, InRef, Slot};
 
@@ -68,8 +68,21 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
     let mut consts = Vec::new();
     let mut inputs = Vec::with_capacity(node.inputs.len());
     let mut wired = Vec::with_capacity(node.inputs.len());
+    let mut kinds = def.signals().map(|p| p.kind == ParamKind::Midi);
     for s in &node.inputs {
+        let is_midi = kinds.next().unwrap_or(false);
         match *s {
+            Source::Const(_) if is_midi => {
+                inputs.push(InRef::NoEvents);
+                wired.push(false);
+            }
+            Source::Node { node, port } if is_midi => {
+                inputs.push(InRef::Events {
+                    slot: slot_of[node],
+                    port,
+                });
+                wired.push(true);
+            }
             Source::Const(v) => {
                 inputs.push(InRef::Const(consts.len()));
                 consts.push(ConstIn::new(v));
@@ -91,6 +104,7 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         list: &node.list,
         choice: node.choice,
         wired: &wired,
+        text: &node.text,
     };
     Slot {
         key: node.key.clone().into_boxed_str(),

@@ -22,6 +22,8 @@ pub struct NodeSpec {
     pub settings: Vec<f32>,
     pub list: Vec<Option<f32>>,
     pub choice: usize,
+    /// Values of `Text` parameters (file paths, chord names), in declaration order.
+    pub text: Vec<String>,
     pub span: Span,
 }
 
@@ -43,7 +45,10 @@ impl GraphSpec {
     /// Nodes whose output reaches `out`, directly or through others.
     pub fn audible(&self) -> Vec<bool> {
         let mut seen = vec![false; self.nodes.len()];
-        let mut stack = vec![self.out];
+        // Sinks (a file writer, a value display) count as heard.
+        let mut stack: Vec<usize> = std::iter::once(self.out)
+            .chain((0..self.nodes.len()).filter(|&i| self.nodes[i].def().is_sink()))
+            .collect();
         while let Some(i) = stack.pop() {
             if i >= seen.len() || seen[i] {
                 continue;

@@ -112,7 +112,7 @@ fn counted(n: &NodeSpec) -> bool {
 
 fn classify(old: &GraphSpec, j: usize, new: &GraphSpec, n: &NodeSpec) -> Change {
     let o = &old.nodes[j];
-    if o.kind != n.kind || o.settings != n.settings || o.list != n.list || o.choice != n.choice {
+    if o.kind != n.kind || o.settings != n.settings || o.list != n.list || o.choice != n.choice || o.text != n.text {
         return Change::Replaced;
     }
     if o.inputs.len() != n.inputs.len() {

@@ -249,6 +249,7 @@ impl<'a> Resolver<'a> {
 
     pub(crate) fn push_node(&mut self, key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> usize {
         self.nodes.push(NodeSpec {
+            text: vec![],
             key,
             kind,
             inputs,

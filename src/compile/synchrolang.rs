@@ -4,7 +4,7 @@
 
 use super::graph::{GraphSpec, NodeSpec, Source};
 use super::suggest::closest;
-use crate::dsp::compat::COMPAT_NODES;
+use crate::dsp::compat;
 use crate::dsp::registry::{self, NodeDef, ParamKind};
 use crate::lang::synchrolang::{Command, CommandKind, Ctor, Literal, Name, PortRef, UnlinkTarget};
 use crate::lang::{Diagnostic, Span};
@@ -171,7 +171,7 @@ impl Table {
             }
             Ctor::Literal(v, _) => Kind::Data(v.clone()),
             Ctor::Type(t) if t.text == "PlaybackNode" => Kind::Playback,
-            Ctor::Type(t) => match COMPAT_NODES.iter().find(|d| d.name == t.text) {
+            Ctor::Type(t) => match compat::all().find(|d| d.name == t.text) {
                 Some(d) => Kind::Node(d),
                 None => return Err(unknown_type(t)),
             },
@@ -207,28 +207,11 @@ impl Table {
 }
 
 fn unknown_type(t: &Name) -> Diagnostic {
-    let known = COMPAT_NODES.iter().map(|d| d.name).chain(["PlaybackNode"]);
-    let later = [
-        "WavFileNode",
-        "RecordingNode",
-        "DebugNode",
-        "StreamNode",
-        "MidiInputNode",
-        "MidiTriggerNode",
-        "MidiTranspositionNode",
-        "MidiTransposeNode",
-        "MonophonicRenderNode",
-        "ChordNode",
-        "MidiSequenceNode",
-        "MidiArpeggiatorNode",
-        "MidiLoopNode",
-        "MidiHoldNode",
-        "MidiStrumNode",
-        "SoundFontNode",
-    ];
+    let known = compat::all().map(|d| d.name).chain(["PlaybackNode"]);
+    let later = ["WavFileNode", "RecordingNode", "DebugNode"];
     if later.contains(&t.text.as_str()) {
         return Diagnostic::error("E013", t.span, format!("`{}` is not supported yet", t.text))
-            .with_help("the audio and control nodes load today; MIDI, files and SoundFonts are coming");
+            .with_help("the audio, control, MIDI and SoundFont nodes load today; file and device nodes are coming");
     }
     let mut d = Diagnostic::error("E002", t.span, format!("unknown node type `{}`", t.text));
     if let Some(s) = closest(&t.text, known) {
@@ -267,6 +250,7 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
         if let Kind::Node(d) = n.kind {
             index[i] = Some(nodes.len());
             nodes.push(NodeSpec {
+                text: vec![],
                 key: format!("syn:{}", n.name),
                 kind: d.name,
                 inputs: vec![],
@@ -303,10 +287,23 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                         )),
                     ),
                 },
+                ParamKind::Setting => match data(t, link, p.name) {
+                    Ok(v) => nodes[at]
+                        .settings
+                        .push(v.as_ref().and_then(number).unwrap_or(p.default)),
+                    Err(d) => errors.push(d),
+                },
+                ParamKind::Text(default) => match data(t, link, p.name) {
+                    Ok(Some(Literal::Str(v))) => nodes[at].text.push(v),
+                    Ok(Some(v)) => nodes[at].text.push(literal_text(&v)),
+                    Ok(None) => nodes[at].text.push(default.to_string()),
+                    Err(d) => errors.push(d),
+                },
                 _ => {
+                    let want_midi = p.kind == ParamKind::Midi;
                     let src = match link {
                         None => Source::Const(p.default),
-                        Some(l) => link_source(t, &index, l, p.name).unwrap_or_else(|d| {
+                        Some(l) => link_source(t, &index, l, p.name, want_midi).unwrap_or_else(|d| {
                             errors.push(d);
                             Source::Const(0.0)
                         }),
@@ -315,12 +312,15 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                 }
             }
         }
+        if let Err(d) = super::synchrolang_io::check_node(d, &mut nodes[at], n.span) {
+            errors.push(d);
+        }
     }
     let mut sides: [Vec<Source>; 2] = [vec![], vec![]];
     for n in t.nodes.iter().filter(|n| n.kind == Kind::Playback) {
         for (side, port) in ["left", "right"].iter().enumerate() {
             if let Some(l) = source_of(&n.name, port) {
-                match link_source(t, &index, l, port) {
+                match link_source(t, &index, l, port, false) {
                     Ok(src) => sides[side].push(src),
                     Err(d) => errors.push(d),
                 }
@@ -348,6 +348,7 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
         bus = vec![Source::Const(0.0); 2];
     }
     nodes.push(NodeSpec {
+        text: vec![],
         key: "out".into(),
         kind: "out",
         inputs: bus,
@@ -360,23 +361,51 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     Ok((GraphSpec { bpm: 120.0, nodes, out }, warnings))
 }
 
-/// Where a link's samples come from: a node's output, or a constant. Text and lists can't feed a stream.
-fn link_source(t: &Table, index: &[Option<usize>], l: &Link, input: &str) -> Result<Source, Diagnostic> {
+/// Where a link's samples (or MIDI events, when `midi`) come from: a node's output, or a constant. Text and lists
+/// can't feed a stream, MIDI can't feed a stream input and samples can't feed a MIDI input.
+fn link_source(t: &Table, index: &[Option<usize>], l: &Link, input: &str, midi: bool) -> Result<Source, Diagnostic> {
     let j = t.find(&l.from.0).unwrap_or(0);
+    let name = &t.nodes[j].name;
     match &t.nodes[j].kind {
+        Kind::Node(d) if d.midi_out != midi => Err(super::synchrolang_io::kind_mismatch(name, d, l.span, input, midi)),
         Kind::Node(d) => Ok(Source::Node {
             node: index[j].unwrap_or(0),
             port: d.outputs.iter().position(|o| *o == l.from.1).unwrap_or(0),
         }),
+        Kind::Data(_) if midi => Err(Diagnostic::error(
+            "E004",
+            l.span,
+            format!("`{name}` is a value, so it can't feed the MIDI input `{input}`"),
+        )
+        .with_help("MIDI comes from a MidiInputNode, MidiSequenceNode, ChordNode or another MIDI node")),
         Kind::Data(v) => number(v).map(Source::Const).ok_or_else(|| {
             Diagnostic::error(
                 "E004",
                 l.span,
-                format!("`{}` is not a number, so it can't feed `{input}`", t.nodes[j].name),
+                format!("`{name}` is not a number, so it can't feed `{input}`"),
             )
             .with_help("stream inputs take numbers (or true/false); lists go to a SequenceNode's `sequence`")
         }),
         Kind::Playback => Ok(Source::Const(0.0)),
+    }
+}
+
+/// The value linked into a data input (a number or text fixed when the node is built), `None` when unlinked.
+/// A node's output can't feed one: the original read such links once, at an arbitrary moment.
+fn data(t: &Table, link: Option<&Link>, input: &str) -> Result<Option<Literal>, Diagnostic> {
+    let Some(l) = link else { return Ok(None) };
+    let j = t.find(&l.from.0).unwrap_or(0);
+    match &t.nodes[j].kind {
+        Kind::Data(v) => Ok(Some(v.clone())),
+        _ => Err(Diagnostic::error(
+            "E004",
+            l.span,
+            format!("`{input}` takes a value, not the output of `{}`", t.nodes[j].name),
+        )
+        .with_help(format!(
+            "link a value to it: `new 0 v; link v.out -> {}.{input}`",
+            l.to.0
+        ))),
     }
 }
 
@@ -387,6 +416,7 @@ fn sum(nodes: &mut Vec<NodeSpec>, mut sources: Vec<Source>, side: usize) -> Sour
         1 => sources.remove(0),
         _ => {
             nodes.push(NodeSpec {
+                text: vec![],
                 key: format!("syn:playback{side}"),
                 kind: "sum",
                 inputs: sources,

@@ -247,7 +247,7 @@ impl Processor for Pan {
     }
 }
 
-const fn stream(name: &'static str, default: f32) -> ParamDef {
+pub(crate) const fn stream(name: &'static str, default: f32) -> ParamDef {
     ParamDef {
         name,
         kind: ParamKind::Signal,
@@ -271,6 +271,7 @@ macro_rules! compat {
             hz_param: None,
             hidden: false,
             compat: true,
+            midi_out: false,
             build: $build,
         }
     };
@@ -278,7 +279,12 @@ macro_rules! compat {
 
 const OUT: &[&str] = &["out"];
 
-/// The original's node types that Synchrolang scripts can create.
+/// Every node type a Synchrolang script can create (PlaybackNode aside, which is the graph's output).
+pub fn all() -> impl Iterator<Item = &'static NodeDef> + Clone {
+    COMPAT_NODES.iter().chain(super::compat_io::COMPAT_IO_NODES)
+}
+
+/// The original's audio and control node types.
 pub static COMPAT_NODES: &[NodeDef] = &[
     compat!(
         "SineNode",

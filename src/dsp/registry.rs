@@ -29,6 +29,10 @@ pub enum ParamKind {
     List,
     /// One of a few names.
     Choice(&'static [&'static str]),
+    /// A MIDI input: a block of timestamped events, wired like a signal (Synchrolang nodes only).
+    Midi,
+    /// Text fixed when the node is built, such as a file path or a chord name (Synchrolang nodes only).
+    Text(&'static str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +56,8 @@ pub struct BuildCtx<'a> {
     pub choice: usize,
     /// Which signal inputs are wired to another node (rather than constants).
     pub wired: &'a [bool],
+    /// Values of `Text` params, in declaration order among them.
+    pub text: &'a [String],
 }
 
 pub struct NodeDef {
@@ -69,6 +75,8 @@ pub struct NodeDef {
     pub hidden: bool,
     /// One of the original Synchrotron's nodes: only Synchrolang scripts can create it.
     pub compat: bool,
+    /// Its outputs carry MIDI events, not samples.
+    pub midi_out: bool,
     pub build: fn(&BuildCtx) -> Box<dyn Processor>,
 }
 
@@ -94,9 +102,16 @@ impl NodeDef {
         self.outputs.iter().position(|o| *o == name)
     }
 
-    /// Signal parameters in input order.
+    /// Parameters wired at run time (signals and MIDI), in input order.
     pub fn signals(&self) -> impl Iterator<Item = &ParamDef> {
-        self.params.iter().filter(|p| p.kind == ParamKind::Signal)
+        self.params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::Signal | ParamKind::Midi))
+    }
+
+    /// A node with no outputs that still does something (writes a file, shows values): always built.
+    pub fn is_sink(&self) -> bool {
+        self.outputs.is_empty()
     }
 
     pub fn is_stereo(&self) -> bool {
@@ -140,6 +155,7 @@ macro_rules! osc {
             hz_param: None,
             hidden: false,
             compat: false,
+            midi_out: false,
             build: |c| Box::new(Osc::new($shape, c.sample_rate)),
         }
     };
@@ -168,6 +184,7 @@ macro_rules! filter {
             hz_param: None,
             hidden: false,
             compat: false,
+            midi_out: false,
             build: |c| Box::new(Svf::<$mode>::new(c.sample_rate)),
         }
     };
@@ -185,6 +202,7 @@ macro_rules! op {
             hz_param: None,
             hidden: $hidden,
             compat: false,
+            midi_out: false,
             build: |_| Box::new(Binary($op)),
         }
     };
@@ -224,6 +242,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Noise::new(c.seed, c.choice == 1)),
     },
     filter!("lowpass", LOW, "resonant 12 dB/oct lowpass (state-variable)"),
@@ -271,6 +290,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |_| Box::new(Mix),
     },
     NodeDef {
@@ -283,6 +303,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |_| Box::new(Pan),
     },
     NodeDef {
@@ -309,6 +330,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Delay::new(c.sample_rate, c.settings.first().copied().unwrap_or(4.0))),
     },
     NodeDef {
@@ -326,6 +348,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Reverb::new(c.sample_rate)),
     },
     NodeDef {
@@ -344,6 +367,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Adsr::new(c.sample_rate)),
     },
     NodeDef {
@@ -360,6 +384,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Perc::new(c.sample_rate)),
     },
     NodeDef {
@@ -382,6 +407,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: Some("rate"),
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Clock::new(c.sample_rate)),
     },
     NodeDef {
@@ -414,6 +440,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Seq::new(c.list.to_vec(), c.wired.get(1).copied().unwrap_or(false))),
     },
     NodeDef {
@@ -426,6 +453,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |_| Box::new(SampleHold::default()),
     },
     NodeDef {
@@ -441,6 +469,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |c| Box::new(Slew::new(c.sample_rate)),
     },
     NodeDef {
@@ -456,6 +485,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: false,
         compat: false,
+        midi_out: false,
         build: |_| Box::new(Out),
     },
     op!("add", Op::Add, true, "a + b", AB, None),
@@ -472,6 +502,7 @@ pub static NODES: &[NodeDef] = &[
         hz_param: None,
         hidden: true,
         compat: false,
+        midi_out: false,
         build: |_| Box::new(Sum),
     },
 ];
@@ -489,7 +520,7 @@ pub fn lookup(name: &str) -> Option<&'static NodeDef> {
 
 /// Any node a graph can hold, including the original Synchrotron's.
 pub fn lookup_any(name: &str) -> Option<&'static NodeDef> {
-    lookup(name).or_else(|| super::compat::COMPAT_NODES.iter().find(|n| n.name == name))
+    lookup(name).or_else(|| super::compat::all().find(|n| n.name == name))
 }
 
 /// Nodes a user can call, in reference order.
@@ -504,7 +535,7 @@ mod tests {
 
     #[test]
     fn every_definition_is_consistent() {
-        for def in NODES.iter().chain(crate::dsp::compat::COMPAT_NODES) {
+        for def in NODES.iter().chain(crate::dsp::compat::all()) {
             for p in [def.main_input, def.positional, def.hz_param].into_iter().flatten() {
                 assert!(def.param(p).is_some(), "{}: `{p}` is not a parameter", def.name);
             }
@@ -519,10 +550,10 @@ mod tests {
                     def.hidden || def.compat || !p.help.is_empty() || p.kind != ParamKind::Signal || def.name == "sum"
                 );
             }
-            assert!(!def.outputs.is_empty(), "{}", def.name);
+            assert!(!def.outputs.is_empty() || def.compat, "{}", def.name);
             let names: Vec<&str> = NODES
                 .iter()
-                .chain(crate::dsp::compat::COMPAT_NODES)
+                .chain(crate::dsp::compat::all())
                 .map(|n| n.name)
                 .filter(|n| *n == def.name)
                 .collect();
@@ -533,7 +564,7 @@ mod tests {
     #[test]
     fn every_processor_builds_and_runs_at_several_rates() {
         for sr in [22_050.0, 48_000.0, 192_000.0] {
-            for def in NODES.iter().chain(crate::dsp::compat::COMPAT_NODES) {
+            for def in NODES.iter().chain(crate::dsp::compat::all()) {
                 let inputs = def.signals().count().max(2);
                 let settings: Vec<f32> = def
                     .params
@@ -549,6 +580,7 @@ mod tests {
                     list: &[Some(1.0), None],
                     choice: 0,
                     wired: &wired,
+                    text: &[],
                 };
                 let mut proc = (def.build)(&ctx);
                 let block: Block = std::array::from_fn(|i| (i as f32 * 0.37).sin());

@@ -17,6 +17,10 @@ pub enum InRef {
     Const(usize),
     /// An output of another slot. A later slot here is a feedback edge: it reads the previous block.
     Node { slot: usize, port: usize },
+    /// A MIDI output of an earlier slot: the whole block (its event list), not cut to the frames rendered.
+    Events { slot: usize, port: usize },
+    /// An unconnected MIDI input: no events.
+    NoEvents,
 }
 
 /// A constant input. After a retune it glides from its old value to `target`.
@@ -138,8 +142,16 @@ impl Graph {
                     InRef::Const(k) => consts.get(k).map(|c| &c.buf),
                     InRef::Node { slot, port } if slot < i => before.get(slot).and_then(|s| s.outs.get(port)),
                     InRef::Node { slot, port } => after.get(slot.wrapping_sub(i + 1)).and_then(|s| s.outs.get(port)),
+                    InRef::Events { .. } | InRef::NoEvents => None,
                 };
-                *dst = &block.unwrap_or(&ZEROS)[..n];
+                *dst = match *r {
+                    InRef::Events { slot, port } => before
+                        .get(slot)
+                        .and_then(|s| s.outs.get(port))
+                        .map_or(&ZEROS[..], |b| &b[..]),
+                    InRef::NoEvents => &ZEROS[..],
+                    _ => &block.unwrap_or(&ZEROS)[..n],
+                };
             }
             proc.process(ctx, &ins[..count], outs);
             if let Some(kind) = check(outs, n) {

@@ -12,8 +12,10 @@ mod dsp;
 #[cfg(feature = "cpal")]
 mod e2e;
 mod hotswap;
+mod midi;
 mod props;
 mod readme;
+mod sf2;
 mod soak;
 mod synchrolang;
 mod timing;

@@ -100,6 +100,11 @@ fn megalovania_steps_at_6_25_per_second_and_rests_hold_a_level() {
 fn our_own_scripts_load_and_play() {
     let mut seen = 0;
     for entry in std::fs::read_dir("patches/synchrolang").unwrap().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "syn") {
+            continue;
+        }
+        // Files a script names (tiny.sf2) are found next to it, as when the app opens it.
+        synchrotron_tui::cli::patch_opened(&entry.path());
         let src = std::fs::read_to_string(entry.path()).unwrap();
         let checked = compile::check(&src).unwrap_or_else(|d| panic!("{}: {d:?}", entry.path().display()));
         assert!(

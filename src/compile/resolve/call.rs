@@ -187,6 +187,7 @@ impl Resolver<'_> {
         key: &str,
     ) -> Option<usize> {
         let mut spec = NodeSpec {
+            text: vec![],
             key: format!("{key}:{}", def.name),
             kind: def.name,
             inputs: vec![],
@@ -226,6 +227,8 @@ impl Resolver<'_> {
                         spec.choice = x as usize;
                     }
                 }
+                // Native nodes have neither; only Synchrolang's compatibility nodes do.
+                ParamKind::Midi | ParamKind::Text(_) => {}
             }
         }
         if !ok {

@@ -1,0 +1,203 @@
+//! The original's MIDI, SoundFont, file and device nodes, as registry definitions. Their processors live in
+//! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread.
+
+use super::compat::stream;
+use super::midi::input::MidiIn;
+use super::midi::looper::Looper;
+use super::midi::nodes::{Arpeggiator, Chord, Midi, Sequence, Strum, transposer};
+use super::registry::{BuildCtx, NodeDef, ParamDef, ParamKind, Unit};
+use super::soundfont::{self, Font};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+const fn param(name: &'static str, kind: ParamKind, default: f32) -> ParamDef {
+    ParamDef {
+        name,
+        kind,
+        default,
+        min: -1e9,
+        max: 1e9,
+        unit: Unit::None,
+        help: "",
+    }
+}
+
+const fn midi(name: &'static str) -> ParamDef {
+    param(name, ParamKind::Midi, 0.0)
+}
+
+macro_rules! io {
+    ($name:literal, $help:literal, [$($p:expr),*], $outs:expr, midi_out: $midi:literal, $build:expr) => {
+        NodeDef {
+            name: $name,
+            help: $help,
+            params: &[$($p),*],
+            outputs: $outs,
+            main_input: None,
+            positional: None,
+            hz_param: None,
+            hidden: false,
+            compat: true,
+            midi_out: $midi,
+            build: $build,
+        }
+    };
+}
+
+const OUT: &[&str] = &["out"];
+const STEREO: &[&str] = &["left", "right"];
+
+static BASE_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Where relative file names in a patch are looked for first: the patch's own folder. Set once by the app.
+pub fn set_base_dir(dir: Option<PathBuf>) {
+    *BASE_DIR.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = dir;
+}
+
+/// A file named in a patch: absolute as given; relative next to the patch, else in the working directory.
+pub fn resolve(name: &str) -> PathBuf {
+    let p = PathBuf::from(name);
+    if p.is_absolute() {
+        return p;
+    }
+    let base = BASE_DIR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    match base.map(|b| b.join(&p)) {
+        Some(near) if near.exists() || !p.exists() => near,
+        _ => p,
+    }
+}
+
+fn text<'a>(c: &'a BuildCtx, k: usize, default: &'a str) -> &'a str {
+    c.text.get(k).map_or(default, String::as_str)
+}
+
+fn setting(c: &BuildCtx, k: usize, default: f32) -> f32 {
+    c.settings.get(k).copied().unwrap_or(default)
+}
+
+/// The original's MIDI, SoundFont, file and device node types.
+pub static COMPAT_IO_NODES: &[NodeDef] = &[
+    io!(
+        "MidiInputNode",
+        "MIDI from a device port (by number) and from the app's own virtual port",
+        [param("port", ParamKind::Setting, 0.0)],
+        OUT,
+        midi_out: true,
+        |c| Box::new(MidiIn::new(setting(c, 0, 0.0).round() as i32, c.sample_rate))
+    ),
+    io!(
+        "MidiTriggerNode",
+        "1 on each note-on",
+        [midi("midi")],
+        &["trigger"],
+        midi_out: false,
+        |_| Box::new(Midi::Trigger)
+    ),
+    io!(
+        "MidiTranspositionNode",
+        "notes moved by round(transposition) semitones (the 2024 name)",
+        [midi("midi"), stream("transposition", 0.0)],
+        OUT,
+        midi_out: true,
+        |_| Box::new(transposer())
+    ),
+    io!(
+        "MidiTransposeNode",
+        "notes moved by round(transposition) semitones",
+        [midi("midi"), stream("transposition", 0.0)],
+        OUT,
+        midi_out: true,
+        |_| Box::new(transposer())
+    ),
+    io!(
+        "MonophonicRenderNode",
+        "the last note's frequency in Hz (0 when no key is down)",
+        [midi("midi")],
+        &["frequency"],
+        midi_out: false,
+        |_| Box::new(Midi::Mono { note: None })
+    ),
+    io!(
+        "MidiHoldNode",
+        "drops note-offs so notes sustain",
+        [midi("midi")],
+        OUT,
+        midi_out: true,
+        |_| Box::new(Midi::Hold)
+    ),
+    io!(
+        "MidiSequenceNode",
+        "plays the next note of a list on each trigger",
+        [param("sequence", ParamKind::List, 0.0), stream("step", 0.0)],
+        OUT,
+        midi_out: true,
+        |c| Box::new(Sequence {
+            notes: c.list.iter().map(|v| v.unwrap_or(0.0).round().clamp(0.0, 127.0) as u8).collect(),
+            pos: 0,
+            playing: None
+        })
+    ),
+    io!(
+        "MidiArpeggiatorNode",
+        "steps through the held notes in press order",
+        [midi("notes"), stream("step", 0.0)],
+        OUT,
+        midi_out: true,
+        |_| Box::new(Arpeggiator {
+            held: super::midi::nodes::Held::new(),
+            next: 0,
+            playing: None
+        })
+    ),
+    io!(
+        "ChordNode",
+        "a named chord (Cm7, V7 in a key) held while trigger is above 0",
+        [
+            param("chord", ParamKind::Text("C"), 0.0),
+            param("key", ParamKind::Text("C"), 0.0),
+            param("octave", ParamKind::Setting, 4.0),
+            stream("trigger", 0.0)
+        ],
+        OUT,
+        midi_out: true,
+        |c| Box::new(Chord {
+            notes: c.list.iter().map(|v| v.unwrap_or(0.0) as u8).collect(),
+            on: false
+        })
+    ),
+    io!(
+        "MidiLoopNode",
+        "records then loops MIDI: 1st loop pulse records, 2nd plays, later ones restart",
+        [midi("source"), stream("loop", 0.0), stream("reset", 0.0)],
+        OUT,
+        midi_out: true,
+        |_| Box::new(Looper::new())
+    ),
+    io!(
+        "MidiStrumNode",
+        "the held pitch classes over every octave, picked by strum 0..1",
+        [midi("notes"), stream("strum", 0.0)],
+        OUT,
+        midi_out: true,
+        |_| Box::new(Strum::new())
+    ),
+    io!(
+        "SoundFontNode",
+        "an SF2 instrument (bank, preset; preset 127 = drums)",
+        [
+            param("path", ParamKind::Text("8MBGMSFX.sf2"), 0.0),
+            midi("midi"),
+            param("bank", ParamKind::Setting, 0.0),
+            param("preset", ParamKind::Setting, 0.0)
+        ],
+        STEREO,
+        midi_out: false,
+        |c| {
+            let font = soundfont::load(&resolve(text(c, 0, "8MBGMSFX.sf2"))).ok();
+            Box::new(Font::new(font, c.sample_rate, setting(c, 0, 0.0), setting(c, 1, 0.0)))
+        }
+    ),
+];

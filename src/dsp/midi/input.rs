@@ -1,0 +1,154 @@
+//! MidiInputNode and the hub that feeds it. Sources (the MIDI-port thread, tests, anything in-process) `send`
+//! timestamped messages; every MidiInputNode built for that port has its own lock-free ring. The node places each
+//! message at a sample from its timestamp, keeping the spacing between messages exact (a fixed latency of one block,
+//! no jitter); the original put them at `(t·sr) mod N`, up to a buffer off and sometimes reordered.
+//! `send`/`subscribe` run on control or MIDI threads (they lock); `process` runs on the audio thread (it does not).
+
+use super::{Msg, Writer};
+use crate::dsp::{Block, Ctx, MAX_BLOCK, Processor};
+use rtrb::{Consumer, Producer, RingBuffer};
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+/// Messages one node can have waiting (a block is ~1.5 ms; nobody plays 1000 notes in that).
+const RING: usize = 1024;
+/// A message later than this many frames is placed by a fresh anchor instead (clock drift, a stalled device).
+const LATE_LIMIT: i64 = 4096;
+
+/// A message and when it happened, in microseconds on the hub's clock (`now_micros`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamped {
+    pub micros: u64,
+    pub msg: Msg,
+}
+
+struct Sub {
+    port: i32,
+    tx: Producer<Stamped>,
+}
+
+/// Messages sent to this port reach every MidiInputNode (the app's virtual port).
+pub const ANY_PORT: i32 = -1;
+
+static SUBS: Mutex<Vec<Sub>> = Mutex::new(Vec::new());
+static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static OPENER: OnceLock<fn(i32)> = OnceLock::new();
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+/// Microseconds since the hub's clock started: what live sources stamp messages with.
+pub fn now_micros() -> u64 {
+    EPOCH.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
+/// Install what opens a device port when a node first asks for it (the MIDI-port backend, set up by the app).
+pub fn set_opener(open: fn(i32)) {
+    let _ = OPENER.set(open);
+}
+
+/// Deliver raw MIDI bytes, stamped `micros`, to every node listening on `port`. Never from the audio thread.
+pub fn send(port: i32, micros: u64, bytes: &[u8]) {
+    let Some(msg) = Msg::from_bytes(bytes) else { return };
+    let mut subs = SUBS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    subs.retain(|s| !s.tx.is_abandoned());
+    for s in subs.iter_mut().filter(|s| port == ANY_PORT || s.port == port) {
+        let _ = s.tx.push(Stamped { micros, msg });
+    }
+}
+
+/// Something the performer should know about MIDI ports (a port that isn't there). Control or MIDI thread.
+pub fn report(line: String) {
+    REPORTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(line);
+}
+
+/// Reports since the last call, for the status line or the log.
+pub fn take_reports() -> Vec<String> {
+    std::mem::take(&mut *REPORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// A new ring for a node listening on `port`. Control thread (while building a graph).
+fn subscribe(port: i32) -> Consumer<Stamped> {
+    if let Some(open) = OPENER.get() {
+        open(port);
+    }
+    let (tx, rx) = RingBuffer::new(RING);
+    let mut subs = SUBS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    subs.retain(|s| !s.tx.is_abandoned());
+    subs.push(Sub { port, tx });
+    rx
+}
+
+/// MidiInputNode. Output: the messages of this block, each at the frame its timestamp maps to.
+pub struct MidiIn {
+    rx: Consumer<Stamped>,
+    sr: f64,
+    /// Frames rendered so far.
+    frame: u64,
+    /// (micros, frame) a timestamp and the frame it plays at; later messages keep their spacing from it.
+    anchor: Option<(u64, u64)>,
+    /// The stamp of the last message played.
+    last: Option<u64>,
+    /// Messages stamped at or before this were played by the node this one continues.
+    skip_through: Option<u64>,
+}
+
+impl MidiIn {
+    pub fn new(port: i32, sample_rate: f32) -> Self {
+        Self {
+            rx: subscribe(port),
+            sr: f64::from(sample_rate),
+            frame: 0,
+            anchor: None,
+            last: None,
+            skip_through: None,
+        }
+    }
+
+    /// The frame a message plays at, anchoring the clock on the first message (one block ahead, so a message that
+    /// arrives during a block is never in the past) and again after drift.
+    fn frame_of(&mut self, micros: u64) -> u64 {
+        let (m0, f0) = *self.anchor.get_or_insert((micros, self.frame + MAX_BLOCK as u64));
+        let offset = (micros as f64 - m0 as f64) * self.sr / 1e6;
+        let at = f0 as i64 + offset.round() as i64;
+        if at < self.frame as i64 - LATE_LIMIT || offset < 0.0 {
+            self.anchor = Some((micros, self.frame));
+            return self.frame;
+        }
+        at.max(0) as u64
+    }
+}
+
+impl Processor for MidiIn {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        if let Some(o) = other.as_any().downcast_ref::<Self>() {
+            self.frame = o.frame;
+            self.anchor = o.anchor;
+            self.last = o.last;
+            self.skip_through = o.last;
+        }
+    }
+
+    fn reset(&mut self) {}
+
+    fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames as u64;
+        let Some(block) = outs.first_mut() else { return };
+        let mut w = Writer::new(block);
+        while let Ok(s) = self.rx.peek().copied() {
+            if self.skip_through.is_some_and(|t| s.micros <= t) {
+                let _ = self.rx.pop();
+                continue;
+            }
+            let at = self.frame_of(s.micros);
+            if at >= self.frame + n {
+                break;
+            }
+            let _ = self.rx.pop();
+            self.last = Some(s.micros);
+            w.push(at.saturating_sub(self.frame) as usize, s.msg);
+        }
+        self.frame += n;
+    }
+}
