@@ -7,6 +7,7 @@ pub mod delay;
 pub mod env;
 pub mod fast;
 pub mod filter;
+pub mod io;
 pub mod midi;
 pub mod mix;
 pub mod noise;

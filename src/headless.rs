@@ -66,6 +66,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     println!("type p + Enter to mute everything (panic), r to resume, q to quit");
     let mut dirty: Option<Instant> = None;
     let mut reported_xruns = 0;
+    let mut last_debug = (String::new(), Instant::now());
     while !stop.load(Ordering::Relaxed) {
         while let Ok(changed) = events.try_recv() {
             if changed {
@@ -101,6 +102,17 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         for (v, key, kind) in ev.faults {
             println!("v{v}: node `{key}` muted: its output {}", fault_text(kind));
+        }
+        if last_debug.1.elapsed() >= Duration::from_millis(250) {
+            let line = crate::dsp::io::debug_line();
+            if line != last_debug.0 && !line.is_empty() {
+                println!("debug: {line}");
+                last_debug.0 = line;
+            }
+            last_debug.1 = Instant::now();
+        }
+        for line in crate::dsp::midi::input::take_reports() {
+            println!("{line}");
         }
         let xruns = session.handle().levels().xruns;
         if xruns > reported_xruns {

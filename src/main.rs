@@ -309,7 +309,16 @@ fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master
     let frames = (seconds * f64::from(sample_rate)).round() as usize;
     let started = Instant::now();
     let mut engine = Engine::new(graph, sample_rate as f32, master);
-    let samples = offline::render(&mut engine, frames, buffer_size);
+    // In slices, letting WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
+    let slice = buffer_size.max(1) * (sample_rate as usize / buffer_size.max(1)).max(1);
+    let mut samples = Vec::with_capacity(2 * frames);
+    while samples.len() < 2 * frames {
+        let n = slice.min(frames - samples.len() / 2);
+        samples.extend(offline::render(&mut engine, n, buffer_size));
+        synchrotron_tui::dsp::io::wait_written();
+    }
+    drop(engine);
+    synchrotron_tui::dsp::io::finish_files();
     let took = started.elapsed().as_secs_f64();
     offline::write_wav(out, &samples, sample_rate).with_context(|| format!("cannot write `{}`", out.display()))?;
     let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));

@@ -98,6 +98,7 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         }
     }
     let ctx = BuildCtx {
+        key: &node.key,
         sample_rate: settings.sample_rate,
         seed: settings.seed ^ fnv1a(&node.key),
         settings: &node.settings,

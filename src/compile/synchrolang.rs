@@ -208,10 +208,10 @@ impl Table {
 
 fn unknown_type(t: &Name) -> Diagnostic {
     let known = compat::all().map(|d| d.name).chain(["PlaybackNode"]);
-    let later = ["WavFileNode", "RecordingNode", "DebugNode"];
+    let later = ["RecordingNode"];
     if later.contains(&t.text.as_str()) {
         return Diagnostic::error("E013", t.span, format!("`{}` is not supported yet", t.text))
-            .with_help("the audio, control, MIDI and SoundFont nodes load today; file and device nodes are coming");
+            .with_help("every other node of the original loads; audio input is coming");
     }
     let mut d = Diagnostic::error("E002", t.span, format!("unknown node type `{}`", t.text));
     if let Some(s) = closest(&t.text, known) {
@@ -330,7 +330,8 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
     if !errors.is_empty() {
         return Err(errors);
     }
-    if sides.iter().all(Vec::is_empty) && !t.nodes.is_empty() {
+    let sinks = t.nodes.iter().any(|n| matches!(n.kind, Kind::Node(d) if d.is_sink()));
+    if sides.iter().all(Vec::is_empty) && !t.nodes.is_empty() && !sinks {
         warnings.push(
             Diagnostic::warning(
                 "W011",

@@ -2,6 +2,7 @@
 //! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread.
 
 use super::compat::stream;
+use super::io::{Debug, WavOut};
 use super::midi::input::MidiIn;
 use super::midi::looper::Looper;
 use super::midi::nodes::{Arpeggiator, Chord, Midi, Sequence, Strum, transposer};
@@ -183,6 +184,22 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         OUT,
         midi_out: true,
         |_| Box::new(Strum::new())
+    ),
+    io!(
+        "DebugNode",
+        "shows its input's value in the editor's status line and the --headless log",
+        [stream("input", 0.0)],
+        &[],
+        midi_out: false,
+        |c| Box::new(Debug::new(c.key))
+    ),
+    io!(
+        "WavFileNode",
+        "writes its input to a mono 32-bit float WAV file (path default output.wav)",
+        [param("path", ParamKind::Text("output.wav"), 0.0), stream("signal", 0.0)],
+        &[],
+        midi_out: false,
+        |c| Box::new(WavOut::new(&resolve(text(c, 0, "output.wav")), c.sample_rate))
     ),
     io!(
         "SoundFontNode",

@@ -64,6 +64,8 @@ pub struct App {
     pub scope: Vec<f32>,
     pub muted: bool,
     pub quit: bool,
+    /// DebugNode values, `name=value …`, shown in the footer.
+    pub debug: String,
 }
 
 /// What a new file starts from.
@@ -84,6 +86,7 @@ impl App {
             mode: Mode::Edit,
             audio,
             levels: Levels::default(),
+            debug: String::new(),
             meters: Meters::default(),
             bpm: 120.0,
             scope: Vec::with_capacity(4 * SCOPE_FRAMES),

@@ -106,6 +106,15 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             }
             was_audible = audible;
             last_meters = Instant::now();
+            let debug = crate::dsp::io::debug_line();
+            if debug != app.debug {
+                app.debug = debug;
+                dirty = true;
+            }
+            for line in crate::dsp::midi::input::take_reports() {
+                app.status = (line, super::app::Tone::Info);
+                dirty = true;
+            }
         }
         if sink.lost() {
             app.status = ("audio device lost; reopening…".into(), super::app::Tone::Bad);

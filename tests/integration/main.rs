@@ -16,6 +16,7 @@ mod midi;
 mod props;
 mod readme;
 mod sf2;
+mod sinks;
 mod soak;
 mod synchrolang;
 mod timing;

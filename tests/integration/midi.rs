@@ -185,3 +185,15 @@ fn midi_and_samples_do_not_mix_and_bad_chords_and_fonts_are_errors() {
         assert!(text.contains(want), "{src}: {text}");
     }
 }
+
+#[test]
+fn the_originals_midi_in_example_plays_keys_on_port_1() {
+    let Ok(src) = std::fs::read_to_string("../shared/synchrotron-examples/midi_in.syn") else {
+        eprintln!("skipped: ../shared/synchrotron-examples/midi_in.syn is not beside this checkout");
+        return;
+    };
+    // Its MidiInputNode listens on port 1; the hub stands in for the keyboard.
+    let x = render_midi(&src, 1, &[(0, [0x90, 69, 100]), (400_000, [0x90, 76, 100])], 0.8, 256);
+    assert!((zero_crossing_freq(&x[2_000..16_000], SR) - 440.0).abs() < 1.0);
+    assert!((zero_crossing_freq(&x[20_000..34_000], SR) - 659.26).abs() < 1.0);
+}

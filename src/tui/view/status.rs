@@ -53,10 +53,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let text = if app.muted {
-        format!("MUTED (^U unmute)  {HINTS}")
-    } else {
-        HINTS.to_string()
+    let text = match (app.muted, app.debug.is_empty()) {
+        (true, _) => format!("MUTED (^U unmute)  {HINTS}"),
+        (false, false) => format!("{}  {HINTS}", app.debug),
+        (false, true) => HINTS.to_string(),
     };
     Paragraph::new(text)
         .style(Style::new().fg(Color::DarkGray))
