@@ -3,7 +3,7 @@
 //! left out, so the figures compare graph rendering with other engines; `benches/live.rs` measures it.
 
 // Building patch text for benches: clarity over avoiding a few temporary strings.
-#![allow(clippy::format_collect, clippy::format_push_string)]
+#![allow(clippy::format_collect)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -16,22 +16,7 @@ const SECONDS: usize = 60;
 
 /// The five standard patches of the speed comparison.
 pub fn standard_patches() -> Vec<(&'static str, String)> {
-    let p2: String = (0..64).map(|i| format!("sine {} -> out\n", 100 + 7 * i)).collect();
-    let mut p5: String = (0..16)
-        .map(|i| format!("v{i} = saw {} -> lowpass {}\n", 55 + 13 * i, 600 + 97 * i))
-        .collect();
-    let voices: Vec<String> = (0..16).map(|i| format!("v{i}")).collect();
-    p5.push_str(&format!("{} -> delay 0.3 feedback=0.4 -> out\n", voices.join("+")));
-    vec![
-        ("P1 sine", "sine 440 -> out\n".to_string()),
-        ("P2 64 sines", p2),
-        (
-            "P3 saw→swept lowpass",
-            "saw 110 -> lowpass cutoff=(sine 0.5)*1000+1500 q=2 -> out\n".to_string(),
-        ),
-        ("P4 FM pair", "sine (sine 440)*300+220 -> out\n".to_string()),
-        ("P5 16 saws→lowpass→delay", p5),
-    ]
+    synchrotron_tui::patches::standard()
 }
 
 fn engine_for(src: &str) -> Engine {

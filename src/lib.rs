@@ -19,4 +19,5 @@ pub mod engine;
 pub mod headless;
 pub mod lang;
 pub mod live;
+pub mod patches;
 pub mod tui;
