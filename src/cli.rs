@@ -60,9 +60,8 @@ pub fn check_rendered_as(path: &Path, src: &str, lang: Option<Lang>) -> Result<(
 pub fn export(path: &Path, src: &str, lang: Option<Lang>) -> Result<String, String> {
     let name = path.display().to_string();
     if lang.unwrap_or_else(|| Lang::detect(src)) != Lang::Synchrolang {
-        return Err(format!(
-            "{name} is a native patch; `export` writes Synchrolang scripts (native patches can't be exported yet)\n"
-        ));
+        let checked = compile::check_as(src, Lang::Patch).map_err(|d| render_all(&d, &name, src))?;
+        return Ok(compile::export::native(&checked.spec));
     }
     let table = crate::lang::synchrolang::parse(src)
         .and_then(|cmds| compile::synchrolang::interpret(&cmds))

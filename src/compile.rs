@@ -2,6 +2,7 @@
 //! on the audio thread. Everything the engine will need is allocated here.
 
 pub mod build;
+pub mod export;
 pub mod graph;
 pub mod plan;
 pub mod resolve;
@@ -52,7 +53,9 @@ pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
         Lang::Patch => resolve::resolve(&lang::parse(src)?)?,
         Lang::Synchrolang => {
             let table = synchrolang::interpret(&lang::synchrolang::parse(src)?)?;
-            synchrolang::to_spec(&table)?
+            let (mut spec, w) = synchrolang::to_spec(&table)?;
+            apply_header(&mut spec, &lang::sui_header::read(src));
+            (spec, w)
         }
     };
     let all = vec![true; spec.nodes.len()];
@@ -61,6 +64,19 @@ pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
         return Err(warnings);
     }
     Ok(Checked { spec, warnings })
+}
+
+/// A `.sui` header's tempo, and the identities an exported native patch's nodes had.
+fn apply_header(spec: &mut GraphSpec, header: &lang::sui_header::Header) {
+    if let Some(bpm) = header.bpm {
+        spec.bpm = bpm;
+    }
+    for (name, key) in &header.keys {
+        let ours = format!("syn:{name}");
+        if let Some(n) = spec.nodes.iter_mut().find(|n| n.key == ours) {
+            n.key.clone_from(key);
+        }
+    }
 }
 
 /// Check and build in one step.

@@ -6,6 +6,7 @@ pub mod ast;
 pub mod diagnostic;
 pub mod parser;
 pub mod span;
+pub mod sui_header;
 pub mod synchrolang;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -171,7 +171,11 @@ impl Table {
             }
             Ctor::Literal(v, _) => Kind::Data(v.clone()),
             Ctor::Type(t) if t.text == "PlaybackNode" => Kind::Playback,
-            Ctor::Type(t) => match compat::all().find(|d| d.name == t.text) {
+            // The original's types, or a native node by its own name (how native patches export).
+            Ctor::Type(t) => match compat::all().find(|d| d.name == t.text).or_else(|| {
+                registry::lookup_any(&super::export::native_name(&t.text))
+                    .filter(|d| !d.compat && d.name != "out" && d.name != "sum")
+            }) {
                 Some(d) => Kind::Node(d),
                 None => return Err(unknown_type(t)),
             },
@@ -272,7 +276,9 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
             match p.kind {
                 ParamKind::List => match from.map(|(j, _)| &t.nodes[j].kind) {
                     Some(Kind::Data(Literal::Array(items))) => {
-                        nodes[at].list = items.iter().map(|v| number(v).or(Some(0.0))).collect();
+                        // The original played null as 0; native nodes (exported patches) rest on it.
+                        let rest = if d.compat { Some(0.0) } else { None };
+                        nodes[at].list = items.iter().map(|v| number(v).or(rest)).collect();
                     }
                     Some(Kind::Data(v)) => nodes[at].list = vec![number(v).or(Some(0.0))],
                     _ => warnings.push(
@@ -291,6 +297,17 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                     Ok(v) => nodes[at]
                         .settings
                         .push(v.as_ref().and_then(number).unwrap_or(p.default)),
+                    Err(d) => errors.push(d),
+                },
+                ParamKind::Choice(options) => match data(t, link, p.name) {
+                    Ok(Some(Literal::Str(v))) => match options.iter().position(|o| *o == v) {
+                        Some(k) => nodes[at].choice = k,
+                        None => errors.push(
+                            Diagnostic::error("E004", n.span, format!("`{v}` is not a choice of `{}`", p.name))
+                                .with_help(format!("one of: {}", options.join(", "))),
+                        ),
+                    },
+                    Ok(_) => {}
                     Err(d) => errors.push(d),
                 },
                 ParamKind::Text(default) => match data(t, link, p.name) {

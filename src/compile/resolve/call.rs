@@ -99,7 +99,13 @@ impl Resolver<'_> {
             }
         }
         let mut positional_seen = false;
+        let mut prev_end = None;
         for arg in args {
+            // `sine(2)` glued to what came before reads as a node then a separate value `(2)`.
+            let glued = matches!(arg, Arg::Positional(e) if prev_end == Some(e.span.start));
+            prev_end = Some(match arg {
+                Arg::Positional(e) | Arg::Keyword { value: e, .. } => e.span.end,
+            });
             let (pname, pspan, expr) = match arg {
                 Arg::Positional(e) => {
                     if positional_seen || def.positional.is_none() {
@@ -135,10 +141,13 @@ impl Resolver<'_> {
                 continue;
             };
             if slots[i].0.is_some() {
-                self.diags.push(
-                    Diagnostic::error("E007", pspan, format!("`{pname}` is given twice"))
-                        .with_help("a chain feeding this node already sets its main input, or the name is repeated"),
-                );
+                let help = if glued {
+                    "to give a node its values inside an expression, put the call in brackets: `(sine 2)`, not `sine(2)`"
+                } else {
+                    "a chain feeding this node already sets its main input, or the name is repeated"
+                };
+                self.diags
+                    .push(Diagnostic::error("E007", pspan, format!("`{pname}` is given twice")).with_help(help));
                 ok = false;
                 continue;
             }
