@@ -2,6 +2,8 @@
 //! offline renderer (tests, `render`, benches) and WAV writing. Control thread, except the callbacks they run.
 
 #[cfg(feature = "cpal")]
+pub mod capture_device;
+#[cfg(feature = "cpal")]
 pub mod cpal_backend;
 #[cfg(feature = "midi")]
 pub mod midi_ports;

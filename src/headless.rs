@@ -111,7 +111,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             }
             last_debug.1 = Instant::now();
         }
-        for line in crate::dsp::midi::input::take_reports() {
+        let reports = crate::dsp::midi::input::take_reports().into_iter();
+        for line in reports.chain(crate::dsp::capture::take_reports()) {
             println!("{line}");
         }
         let xruns = session.handle().levels().xruns;

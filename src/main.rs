@@ -215,6 +215,10 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
     cli::patch_opened(&patch);
     #[cfg(feature = "midi")]
     synchrotron_tui::audio::midi_ports::install();
+    #[cfg(feature = "cpal")]
+    if !args.no_audio {
+        synchrotron_tui::audio::capture_device::install();
+    }
     let live = LiveConfig {
         glide: Duration::from_millis(args.glide),
         fade: Duration::from_millis(args.xfade),

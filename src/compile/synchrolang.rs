@@ -212,11 +212,6 @@ impl Table {
 
 fn unknown_type(t: &Name) -> Diagnostic {
     let known = compat::all().map(|d| d.name).chain(["PlaybackNode"]);
-    let later = ["RecordingNode"];
-    if later.contains(&t.text.as_str()) {
-        return Diagnostic::error("E013", t.span, format!("`{}` is not supported yet", t.text))
-            .with_help("every other node of the original loads; audio input is coming");
-    }
     let mut d = Diagnostic::error("E002", t.span, format!("unknown node type `{}`", t.text));
     if let Some(s) = closest(&t.text, known) {
         d = d.with_label(format!("did you mean `{s}`?"));

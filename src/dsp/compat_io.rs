@@ -1,6 +1,7 @@
 //! The original's MIDI, SoundFont, file and device nodes, as registry definitions. Their processors live in
 //! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread.
 
+use super::capture::Recording;
 use super::compat::stream;
 use super::io::{Debug, WavOut};
 use super::midi::input::MidiIn;
@@ -200,6 +201,14 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         &[],
         midi_out: false,
         |c| Box::new(WavOut::new(&resolve(text(c, 0, "output.wav")), c.sample_rate))
+    ),
+    io!(
+        "RecordingNode",
+        "the audio input device's left and right channels",
+        [],
+        STEREO,
+        midi_out: false,
+        |c| Box::new(Recording::new(c.sample_rate))
     ),
     io!(
         "SoundFontNode",

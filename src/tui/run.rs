@@ -111,7 +111,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 app.debug = debug;
                 dirty = true;
             }
-            for line in crate::dsp::midi::input::take_reports() {
+            let reports = crate::dsp::midi::input::take_reports().into_iter();
+            for line in reports.chain(crate::dsp::capture::take_reports()) {
                 app.status = (line, super::app::Tone::Info);
                 dirty = true;
             }

@@ -15,6 +15,7 @@ mod hotswap;
 mod midi;
 mod props;
 mod readme;
+mod recording;
 mod sf2;
 mod sinks;
 mod soak;

@@ -1,0 +1,201 @@
+//! Audio input: the hub an input device (or a test) writes frames into, and RecordingNode, which plays them. The hub
+//! is one static ring of atomic samples with a frame counter, so any number of nodes read it at their own pace with
+//! no lock and no allocation. `push` runs on the input device's thread (one writer); `Recording::process` runs on
+//! the audio thread; `request`/reports on the control thread.
+
+use super::{Block, Ctx, MAX_BLOCK, Processor};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Frames the ring holds (0.68 s at 48 kHz): far more than any device period.
+pub const CAPACITY: usize = 1 << 15;
+/// The most latency a reader builds up after repeated underruns (about 43 ms at 48 kHz).
+pub const MAX_LAG: u64 = 2048;
+
+static SAMPLES: [AtomicU32; 2 * CAPACITY] = [const { AtomicU32::new(0) }; 2 * CAPACITY];
+/// Frames ever written. Samples of frame `f` live at `f % CAPACITY`.
+static WRITTEN: AtomicU64 = AtomicU64::new(0);
+static OPENER: OnceLock<fn(f32)> = OnceLock::new();
+static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Append interleaved frames of `channels` channels (mono is copied to both sides; channels past two are dropped).
+/// One writer at a time: the input device's callback, or a test.
+pub fn push(interleaved: &[f32], channels: usize) {
+    let channels = channels.max(1);
+    let mut at = WRITTEN.load(Ordering::Relaxed);
+    for frame in interleaved.chunks_exact(channels) {
+        let left = frame[0];
+        let right = frame.get(1).copied().unwrap_or(left);
+        let i = 2 * (at as usize % CAPACITY);
+        SAMPLES[i].store(left.to_bits(), Ordering::Relaxed);
+        SAMPLES[i + 1].store(right.to_bits(), Ordering::Relaxed);
+        at += 1;
+    }
+    // Release: a reader that sees the new count sees the samples before it.
+    WRITTEN.store(at, Ordering::Release);
+}
+
+/// Frames written so far.
+pub fn written() -> u64 {
+    WRITTEN.load(Ordering::Acquire)
+}
+
+/// Install what opens the input device when a RecordingNode is first built (the cpal backend, set up by the app).
+pub fn set_opener(open: fn(f32)) {
+    let _ = OPENER.set(open);
+}
+
+/// Ask for the input device at `sample_rate`. Control thread, while building a graph.
+pub fn request(sample_rate: f32) {
+    if let Some(open) = OPENER.get() {
+        open(sample_rate);
+    }
+}
+
+/// Something the performer should know about the input device. Any thread but the audio thread.
+pub fn report(line: String) {
+    REPORTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(line);
+}
+
+/// Reports since the last call, for the status line or the log.
+pub fn take_reports() -> Vec<String> {
+    std::mem::take(&mut *REPORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// RecordingNode: the input's left and right channels. A jitter buffer between two clocks: it starts right behind
+/// the newest frame (no latency when input and output run in step); when it runs dry it plays silence until twice
+/// that latency is queued past the block, and when it falls a ring behind it skips to the newest frames.
+#[derive(Debug, Clone, Default)]
+pub struct Recording {
+    /// The next frame to play, once started.
+    pos: Option<u64>,
+    /// Frames kept queued behind the writer.
+    lag: u64,
+    /// Refilling after an underrun: silent until `lag` frames are queued.
+    refilling: bool,
+}
+
+impl Recording {
+    pub fn new(sample_rate: f32) -> Self {
+        request(sample_rate);
+        Self::default()
+    }
+
+    /// Where to read from, given `w` frames written and `n` wanted; `None` plays silence this block.
+    fn start(&mut self, w: u64, n: u64) -> Option<u64> {
+        let pos = *self.pos.get_or_insert(w.saturating_sub(n));
+        let queued = w.saturating_sub(pos);
+        // Fallen so far behind that the writer is overwriting what we would read: jump to the newest frames.
+        if queued + MAX_BLOCK as u64 > CAPACITY as u64 {
+            self.pos = Some(w.saturating_sub(self.lag + n));
+            return self.pos;
+        }
+        if self.refilling {
+            if queued < self.lag + n {
+                return None;
+            }
+            self.refilling = false;
+        }
+        if queued < n {
+            self.lag = (self.lag.max(n) * 2).min(MAX_LAG);
+            self.refilling = true;
+            return None;
+        }
+        Some(pos)
+    }
+}
+
+impl Processor for Recording {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        if let Some(o) = other.as_any().downcast_ref::<Self>() {
+            self.clone_from(o);
+        }
+    }
+
+    fn reset(&mut self) {}
+
+    fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames;
+        let Some(pos) = self.start(written(), n as u64) else {
+            for out in outs.iter_mut() {
+                out[..n].fill(0.0);
+            }
+            return;
+        };
+        if let [left, right, ..] = outs {
+            for k in 0..n {
+                let i = 2 * ((pos + k as u64) as usize % CAPACITY);
+                left[k] = f32::from_bits(SAMPLES[i].load(Ordering::Relaxed));
+                right[k] = f32::from_bits(SAMPLES[i + 1].load(Ordering::Relaxed));
+            }
+        }
+        // A writer a whole ring ahead overwrote frames while we read them: silence beats a torn block.
+        if written().saturating_sub(pos) > CAPACITY as u64 {
+            for out in outs.iter_mut() {
+                out[..n].fill(0.0);
+            }
+        }
+        self.pos = Some(pos + n as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(frames: usize) -> Ctx {
+        Ctx {
+            sample_rate: 48_000.0,
+            frames,
+            beat: 0.0,
+            beats_per_frame: 0.0,
+        }
+    }
+
+    fn play(r: &mut Recording, n: usize) -> Vec<(f32, f32)> {
+        let mut outs = [[0.0; MAX_BLOCK]; 2];
+        r.process(&ctx(n), &[], &mut outs);
+        (0..n).map(|k| (outs[0][k], outs[1][k])).collect()
+    }
+
+    // One test owns the hub in this binary, so nothing else writes while it runs.
+    #[test]
+    fn in_step_plays_each_frame_once_and_a_late_writer_costs_silence_then_latency() {
+        let base = written() as f32;
+        let mut next = base;
+        let mut write = |frames: usize| {
+            let v: Vec<f32> = (0..frames)
+                .flat_map(|k| [next + k as f32, -(next + k as f32)])
+                .collect();
+            push(&v, 2);
+            next += frames as f32;
+        };
+        let mut r = Recording::default();
+        // In step, 48 frames at a time: every frame once, in order, left and right apart.
+        let mut heard = Vec::new();
+        for _ in 0..10 {
+            write(48);
+            heard.extend(play(&mut r, 48));
+        }
+        assert!(
+            heard
+                .iter()
+                .enumerate()
+                .all(|(k, &(l, r))| l == base + k as f32 && r == -l)
+        );
+        // The writer misses a block: silence, then silence until a full 96 frames are queued, then no gap.
+        assert!(play(&mut r, 48).iter().all(|&(l, _)| l == 0.0));
+        write(48);
+        assert!(play(&mut r, 48).iter().all(|&(l, _)| l == 0.0));
+        write(96);
+        let resumed = play(&mut r, 48);
+        assert_eq!(resumed[0].0, base + 480.0, "playback resumes where it stopped");
+        // Mono input reaches both sides; a reader a ring behind jumps to the newest frames.
+        push(&vec![0.25; CAPACITY + 100], 1);
+        let caught_up = play(&mut r, 48);
+        assert!(caught_up.iter().all(|&(l, r)| l == 0.25 && r == 0.25));
+    }
+}
