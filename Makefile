@@ -1,6 +1,6 @@
 # Convenience targets. The README's two commands need none of these.
 
-.PHONY: test bench bench-peers
+.PHONY: test bench bench-peers reference
 
 test:
 	sh .ci/deps && cargo test --all-targets
@@ -11,3 +11,13 @@ bench:
 # Side-by-side speed against FunDSP, Glicol and knyst (a separate crate: builds those engines, ~2 min the first time).
 bench-peers:
 	cd benches/peers && cargo run --release -- --seconds 60 --runs 5
+
+# Re-render tests/original/*.ref with the original Python Synchrotron (pip package, in a throwaway virtualenv).
+ORIGINAL_VENV := target/original-venv
+reference:
+	python3 -m venv $(ORIGINAL_VENV)
+	$(ORIGINAL_VENV)/bin/pip install -q --no-deps synchrotron==0.1.0
+	$(ORIGINAL_VENV)/bin/pip install -q numpy lark mingus
+	for s in pwm pwm_plus pwm_plus_notes megalovania; do \
+		$(ORIGINAL_VENV)/bin/python tests/original/render_original.py ../shared/synchrotron-examples/$$s.syn 6 tests/original/$$s.ref --every 31; \
+	done

@@ -13,6 +13,7 @@ mod dsp;
 mod e2e;
 mod hotswap;
 mod midi;
+mod original;
 mod props;
 mod readme;
 mod recording;

@@ -1,6 +1,6 @@
 //! RecordingNode: frames written to the capture hub (as the input device's callback writes them) come out of the
 //! node sample for sample when input and output run in step, whatever the block size; our microphone script
-//! crushes and pans them. This is the only test in the binary that writes to the hub.
+//! crushes and pans them, and the native `input` node reads the same frames. This is the only test in the binary that writes to the hub.
 
 use crate::common::zero_crossing_freq;
 use synchrotron_tui::compile::{self, Settings};
@@ -51,6 +51,9 @@ fn recording_passes_the_input_through_exactly_and_the_microphone_script_crushes_
             );
         }
     }
+    // The native node reads the same input: `input.right` is its right channel.
+    let out = render_live("input.right -> gain 2 -> out\n", 4_800, 64, tone);
+    assert!((0..4_800).all(|f| out[2 * f] == 2.0 * tone(f).1 && out[2 * f + 1] == out[2 * f]));
     let script = std::fs::read_to_string("patches/synchrolang/microphone.syn").unwrap();
     let out = render_live(&script, 48_000, 64, tone);
     let (left, right): (Vec<f32>, Vec<f32>) = out.chunks_exact(2).map(|f| (f[0], f[1])).unzip();

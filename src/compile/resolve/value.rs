@@ -24,7 +24,7 @@ impl Resolver<'_> {
             }
             ExprKind::List(items) => self.list(items),
             ExprKind::Name(id) => self.name(id, expr.span, key),
-            ExprKind::Port { base, port } => self.port(base, port),
+            ExprKind::Port { base, port } => self.port(base, port, key),
             ExprKind::Call(call) => self.call(call, expr.span, None, key),
             ExprKind::Chain(chain) => {
                 let v = self.chain(chain, key)?;
@@ -84,8 +84,9 @@ impl Resolver<'_> {
         None
     }
 
-    /// `binding.port`: another output of the node a binding ends in.
-    fn port(&mut self, base: &Ident, port: &Ident) -> Option<Value> {
+    /// `binding.port`: another output of the node a binding ends in; `node.port` (`input.right`): an output of a
+    /// node that needs no values.
+    fn port(&mut self, base: &Ident, port: &Ident, key: &str) -> Option<Value> {
         if base.name == "out" {
             self.diags.push(
                 Diagnostic::error("E009", base.span, "nothing comes out of `out`")
@@ -93,11 +94,14 @@ impl Resolver<'_> {
             );
             return None;
         }
-        if !self.bindings.contains_key(base.name.as_str()) {
+        let v = if self.bindings.contains_key(base.name.as_str()) {
+            self.name(base, base.span, "")?
+        } else if registry::lookup(&base.name).is_some_and(|d| !d.hidden) {
+            self.call_named(base, &[], base.span, None, key)?
+        } else {
             self.unknown_name(&base.name, base.span);
             return None;
-        }
-        let v = self.name(base, base.span, "")?;
+        };
         let (Value::Mono(Source::Node { node, .. }) | Value::Stereo(Source::Node { node, .. }, _)) = v else {
             self.diags.push(Diagnostic::error(
                 "E003",

@@ -1,0 +1,72 @@
+//! The original's four example scripts rendered by our engine against what the original Python Synchrotron
+//! rendered for them (tests/original/*.ref: every DECIMATE-th stereo frame of SECONDS at 44.1 kHz, made by
+//! `make reference`, which runs tests/original/render_original.py on the pip package). Sample for sample, up to
+//! float rounding.
+
+use crate::common::render_with;
+
+const DECIMATE: usize = 31;
+const SECONDS: f64 = 6.0;
+const EXAMPLES: [&str; 4] = ["pwm", "pwm_plus", "pwm_plus_notes", "megalovania"];
+
+fn frames(bytes: &[u8]) -> Vec<(f32, f32)> {
+    bytes
+        .chunks_exact(8)
+        .map(|f| {
+            let s = |i: usize| f32::from_le_bytes([f[i], f[i + 1], f[i + 2], f[i + 3]]);
+            (s(0), s(4))
+        })
+        .collect()
+}
+
+/// How far ours strays from `reference` (taken every `step` frames): the worst difference and where.
+fn worst(ours: &crate::common::Stereo, reference: &[(f32, f32)], step: usize) -> (f32, usize) {
+    let mut worst = (0.0f32, 0);
+    for (k, (l, r)) in reference.iter().enumerate() {
+        let i = k * step;
+        let d = (ours.left[i] - l).abs().max((ours.right[i] - r).abs());
+        if d > worst.0 || d.is_nan() {
+            worst = (d, i);
+        }
+    }
+    worst
+}
+
+#[test]
+fn the_originals_examples_render_as_the_original_rendered_them() {
+    for name in EXAMPLES {
+        let Ok(src) = std::fs::read_to_string(format!("../shared/synchrotron-examples/{name}.syn")) else {
+            eprintln!("skipped {name}: the original's examples are not beside this checkout");
+            continue;
+        };
+        let reference = frames(&std::fs::read(format!("tests/original/{name}.ref")).unwrap());
+        assert_eq!(
+            reference.len(),
+            (SECONDS * 44_100.0) as usize / DECIMATE + 1,
+            "{name}.ref"
+        );
+        let ours = render_with(&src, SECONDS, 44_100.0, 256, 0);
+        let (d, at) = worst(&ours, &reference, DECIMATE);
+        // Measured: at most one float32 ulp (6e-8) anywhere in the six seconds.
+        assert!(
+            d < 1e-6,
+            "{name}: {d} apart at frame {at} ({:.4} s)",
+            at as f64 / 44_100.0
+        );
+    }
+}
+
+/// With a full-resolution render of the original (`ORIGINAL_RAW=dir`, files NAME.raw), every frame is compared.
+#[test]
+fn every_frame_matches_a_full_original_render_when_one_is_given() {
+    let Ok(dir) = std::env::var("ORIGINAL_RAW") else { return };
+    for name in EXAMPLES {
+        let src = std::fs::read_to_string(format!("../shared/synchrotron-examples/{name}.syn")).unwrap();
+        let reference = frames(&std::fs::read(format!("{dir}/{name}.raw")).unwrap());
+        let seconds = reference.len() as f64 / 44_100.0;
+        let ours = render_with(&src, seconds, 44_100.0, 256, 0);
+        let (d, at) = worst(&ours, &reference, 1);
+        eprintln!("{name}: worst {d} at frame {at}");
+        assert!(d < 1e-6, "{name}: {d} apart at frame {at}");
+    }
+}
