@@ -18,6 +18,8 @@ reference:
 	python3 -m venv $(ORIGINAL_VENV)
 	$(ORIGINAL_VENV)/bin/pip install -q --no-deps synchrotron==0.1.0
 	$(ORIGINAL_VENV)/bin/pip install -q numpy lark mingus
-	for s in pwm pwm_plus pwm_plus_notes megalovania; do \
-		$(ORIGINAL_VENV)/bin/python tests/original/render_original.py ../shared/synchrotron-examples/$$s.syn 6 tests/original/$$s.ref --every 31; \
+	for s in ../shared/synchrotron-examples/pwm ../shared/synchrotron-examples/pwm_plus \
+		../shared/synchrotron-examples/pwm_plus_notes ../shared/synchrotron-examples/megalovania \
+		patches/synchrolang/oscillators patches/synchrolang/sequencer; do \
+		$(ORIGINAL_VENV)/bin/python tests/original/render_original.py $$s.syn 6 tests/original/$$(basename $$s).ref --every 31; \
 	done

@@ -1,4 +1,4 @@
-//! The original's four example scripts rendered by our engine against what the original Python Synchrotron
+//! The original's four example scripts, and two of ours, rendered by our engine against what the original Python Synchrotron
 //! rendered for them (tests/original/*.ref: every DECIMATE-th stereo frame of SECONDS at 44.1 kHz, made by
 //! `make reference`, which runs tests/original/render_original.py on the pip package). Sample for sample, up to
 //! float rounding.
@@ -7,7 +7,20 @@ use crate::common::render_with;
 
 const DECIMATE: usize = 31;
 const SECONDS: f64 = 6.0;
-const EXAMPLES: [&str; 4] = ["pwm", "pwm_plus", "pwm_plus_notes", "megalovania"];
+/// The original's examples, and those of our scripts the original can play (the others use its later nodes, null
+/// literals that crash it, or its unfinished TriggerEnvelopeNode).
+const SCRIPTS: [&str; 6] = [
+    "../shared/synchrotron-examples/pwm.syn",
+    "../shared/synchrotron-examples/pwm_plus.syn",
+    "../shared/synchrotron-examples/pwm_plus_notes.syn",
+    "../shared/synchrotron-examples/megalovania.syn",
+    "patches/synchrolang/oscillators.syn",
+    "patches/synchrolang/sequencer.syn",
+];
+
+fn name(script: &str) -> &str {
+    script.rsplit('/').next().and_then(|f| f.strip_suffix(".syn")).unwrap_or(script)
+}
 
 fn frames(bytes: &[u8]) -> Vec<(f32, f32)> {
     bytes
@@ -34,9 +47,10 @@ fn worst(ours: &crate::common::Stereo, reference: &[(f32, f32)], step: usize) ->
 
 #[test]
 fn the_originals_examples_render_as_the_original_rendered_them() {
-    for name in EXAMPLES {
-        let Ok(src) = std::fs::read_to_string(format!("../shared/synchrotron-examples/{name}.syn")) else {
-            eprintln!("skipped {name}: the original's examples are not beside this checkout");
+    for script in SCRIPTS {
+        let name = name(script);
+        let Ok(src) = std::fs::read_to_string(script) else {
+            eprintln!("skipped {script}: the original's examples are not beside this checkout");
             continue;
         };
         let reference = frames(&std::fs::read(format!("tests/original/{name}.ref")).unwrap());
@@ -60,8 +74,8 @@ fn the_originals_examples_render_as_the_original_rendered_them() {
 #[test]
 fn every_frame_matches_a_full_original_render_when_one_is_given() {
     let Ok(dir) = std::env::var("ORIGINAL_RAW") else { return };
-    for name in EXAMPLES {
-        let src = std::fs::read_to_string(format!("../shared/synchrotron-examples/{name}.syn")).unwrap();
+    for script in SCRIPTS {
+        let (name, src) = (name(script), std::fs::read_to_string(script).unwrap());
         let reference = frames(&std::fs::read(format!("{dir}/{name}.raw")).unwrap());
         let seconds = reference.len() as f64 / 44_100.0;
         let ours = render_with(&src, seconds, 44_100.0, 256, 0);

@@ -8,6 +8,7 @@ tests/original/*.ref, which the test suite compares our renders against.
 usage: python render_original.py SCRIPT SECONDS OUT.raw [--every N]
 """
 
+import re
 import sys
 import types
 
@@ -59,7 +60,11 @@ def main():
     audio.Queue = Collector
     engine = Synchrotron(sample_rate=44100, buffer_size=256)
     with open(script_path) as f:
-        engine.execute(f.read())
+        script = f.read()
+    # This release's parser predates comments and blank lines; drop them (they never mean anything to the graph).
+    script = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    script = "\n".join(line.strip() for line in script.splitlines() if line.strip())
+    engine.execute(script)
     frames = int(seconds * 44100)
     while len(Collector.blocks) * 256 < frames:
         engine.render_graph()
