@@ -42,7 +42,7 @@ struct PlayArgs {
     /// Output device (part of its name, see --list-devices).
     #[arg(long)]
     device: Option<String>,
-    /// List output devices and exit.
+    /// List output devices and MIDI input ports, and exit.
     #[arg(long)]
     list_devices: bool,
     #[arg(long, value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
@@ -251,7 +251,22 @@ fn list_devices() -> Result<ExitCode> {
     for d in devices {
         println!("{}{}  ({})", if d.is_default { "* " } else { "  " }, d.name, d.id);
     }
+    list_midi_ports();
     Ok(ExitCode::SUCCESS)
+}
+
+/// MIDI ports numbered as MidiInputNode's `port` counts them.
+fn list_midi_ports() {
+    #[cfg(feature = "midi")]
+    match synchrotron_tui::audio::midi_ports::list() {
+        Ok(ports) => {
+            println!("MIDI input ports (MidiInputNode port), plus the virtual port `synchrotron-tui`:");
+            for (i, name) in ports.iter().enumerate() {
+                println!("  {i}: {name}");
+            }
+        }
+        Err(e) => println!("{e}"),
+    }
 }
 
 #[cfg(not(feature = "cpal"))]

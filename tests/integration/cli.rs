@@ -138,3 +138,25 @@ fn nodes_lists_the_reference() {
     let one = run(&["nodes", "lowpass"]);
     insta::assert_snapshot!(text(&one).0);
 }
+
+#[test]
+fn list_devices_names_outputs_and_says_what_midi_offers() {
+    let home = crate::common::alsa_home("list-devices", crate::common::ALSA_FILE);
+    let o = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .arg("--list-devices")
+        .env("HOME", &home)
+        .output()
+        .expect("binary runs");
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.lines().any(|l| l.starts_with("* ")),
+        "no default output marked: {out}"
+    );
+    // Either the numbered ports or why there are none (this machine class has no ALSA sequencer).
+    assert!(
+        out.contains("MIDI input ports (MidiInputNode port)") || out.contains("MIDI unavailable: "),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(home);
+}

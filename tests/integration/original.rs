@@ -19,7 +19,11 @@ const SCRIPTS: [&str; 6] = [
 ];
 
 fn name(script: &str) -> &str {
-    script.rsplit('/').next().and_then(|f| f.strip_suffix(".syn")).unwrap_or(script)
+    script
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.strip_suffix(".syn"))
+        .unwrap_or(script)
 }
 
 fn frames(bytes: &[u8]) -> Vec<(f32, f32)> {

@@ -30,3 +30,15 @@ fn every_patch_in_the_readme_compiles() {
         assert!(c.warnings.is_empty(), "README block warns:\n{b}\n{:?}", c.warnings);
     }
 }
+
+#[test]
+fn the_readme_names_every_node() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let native = synchrotron_tui::dsp::registry::public().map(|d| d.name);
+    let original = synchrotron_tui::dsp::compat::all().map(|d| d.name);
+    let missing: Vec<&str> = native
+        .chain(original)
+        .filter(|n| !readme.contains(&format!("`{n}`")))
+        .collect();
+    assert!(missing.is_empty(), "the README never mentions {missing:?}");
+}
