@@ -1,5 +1,5 @@
-//! Live-change speed: save-to-new-sound latency (compile + diff + build + send + install + collect) for a 50-node
-//! patch, and the audio callback's fixed cost (swap checks, master, telemetry) on a 64-frame block.
+//! Live-change speed: save-to-new-sound latency (compile + diff + build + send + install + collect) for 10-, 100-
+//! and 1000-node patches, and the audio callback's fixed cost (swap checks, master, telemetry) on a 64-frame block.
 //! `cargo bench --bench live`.
 
 #![allow(clippy::format_collect)]
@@ -10,35 +10,39 @@ use synchrotron_tui::compile::{self, Settings};
 use synchrotron_tui::engine::{Engine, MasterConfig};
 use synchrotron_tui::live::{LiveConfig, Session};
 
-/// Ten voices of five nodes: 50 nodes (plus internal arithmetic and the bus).
-fn fifty_nodes(cutoff: u32) -> String {
-    (0..10)
+/// `voices` voices of five nodes each (plus internal arithmetic and the bus).
+fn voices(voices: usize, cutoff: usize) -> String {
+    (0..voices)
         .map(|i| {
             format!(
-                "saw {} -> lowpass {} q=2 -> drive 1.5 -> gain 0.02 -> pan 0.{i} -> out\n",
-                55 + 11 * i,
-                cutoff + 40 * i
+                "saw {} -> lowpass {} q=2 -> drive 1.5 -> gain 0.02 -> pan 0.{} -> out\n",
+                55 + 11 * (i % 40),
+                cutoff + 40 * (i % 40),
+                i % 10
             )
         })
         .collect()
 }
 
+/// Save to installed for 10, 100 and 1000 nodes: every value retuned, so the whole plan runs each time.
 fn reload(c: &mut Criterion) {
-    let (mut session, mut engine) = Session::new(LiveConfig::default());
-    let variants = [fifty_nodes(800), fifty_nodes(900)];
-    session.reload(&variants[0]).expect("compiles");
-    let mut buf = vec![0.0f32; 2 * 64];
-    engine.process(&mut buf);
-    session.tick();
-    let mut k = 0;
-    c.bench_function("reload 50-node patch: save to installed", |b| {
-        b.iter(|| {
-            k ^= 1;
-            session.reload(black_box(&variants[k])).expect("compiles");
-            engine.process(&mut buf);
-            black_box(session.tick());
+    for nodes in [10, 100, 1000] {
+        let (mut session, mut engine) = Session::new(LiveConfig::default());
+        let variants = [voices(nodes / 5, 800), voices(nodes / 5, 900)];
+        session.reload(&variants[0]).expect("compiles");
+        let mut buf = vec![0.0f32; 2 * 64];
+        engine.process(&mut buf);
+        session.tick();
+        let mut k = 0;
+        c.bench_function(&format!("reload {nodes}-node patch: save to installed"), |b| {
+            b.iter(|| {
+                k ^= 1;
+                session.reload(black_box(&variants[k])).expect("compiles");
+                engine.process(&mut buf);
+                black_box(session.tick());
+            });
         });
-    });
+    }
 }
 
 fn callback(c: &mut Criterion) {

@@ -1,7 +1,7 @@
 //! Side by side: the five standard patches P1..P5 rendered by synchrotron-tui, FunDSP, Glicol and knyst in one run
 //! (mono 48 kHz, 64-frame blocks, each engine's own oscillators and lowpass), best and median of N runs of S
 //! seconds, as ns per output sample, with our speed-up over each peer. `make bench-peers` runs it.
-//! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX]
+//! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX] [--patch 1..5]
 
 mod fundsp_p;
 mod glicol_p;
@@ -81,7 +81,11 @@ fn main() {
     let names: Vec<&str> = ENGINES.iter().map(|e| e.0).collect();
     println!("| patch | {} | speed-up vs fastest peer |", names.join(" | "));
     println!("|---|{}---|", "---|".repeat(names.len()));
+    let only_patch = arg("--patch", 0.0) as usize;
     for (p, label) in PATCHES.iter().enumerate() {
+        if only_patch != 0 && only_patch != p + 1 {
+            continue;
+        }
         let results: Vec<Option<Timing>> = ENGINES.iter().map(|(_, make)| measure(*make, p, frames, runs)).collect();
         let ours = results[0].as_ref().map_or(f64::NAN, |t| t.median);
         let cells: Vec<String> = results
