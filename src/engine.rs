@@ -171,8 +171,13 @@ impl Engine {
         }
         // Telemetry once per callback, not per block: its atomics and the scope copy cost more than a sine.
         let rms = meter.energy.map(|e| (e / total.max(1) as f32).sqrt());
-        self.telemetry
-            .store_block(meter.peak, rms, -20.0 * meter.gain.max(1e-6).log10());
+        // Gain reduction in dB; the log only when the limiter is actually working.
+        let reduction = if meter.gain < 1.0 {
+            -20.0 * meter.gain.max(1e-6).log10()
+        } else {
+            0.0
+        };
+        self.telemetry.store_block(meter.peak, rms, reduction);
         self.push_scope(out);
         self.telemetry.store_beat(self.beat());
     }

@@ -2,7 +2,7 @@
 //! `process`: audio thread.
 
 use super::fast::{sin_turns, soft_clip};
-use super::{Block, Ctx, Processor, input, map2, output};
+use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
 /// The binary operators of patch arithmetic, and the simple one-input shapers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +52,21 @@ impl Processor for Sum {
         };
         out.fill(0.0);
         for i in ins {
-            for (o, &v) in out.iter_mut().zip(*i) {
-                *o += v;
+            // Whole blocks (the usual case) with their length known, so the adds unroll into vector code.
+            match (
+                <&mut [f32; MAX_BLOCK]>::try_from(&mut *out),
+                <&[f32; MAX_BLOCK]>::try_from(*i),
+            ) {
+                (Ok(o), Ok(x)) => {
+                    for (o, &v) in o.iter_mut().zip(x) {
+                        *o += v;
+                    }
+                }
+                _ => {
+                    for (o, &v) in out.iter_mut().zip(*i) {
+                        *o += v;
+                    }
+                }
             }
         }
     }
