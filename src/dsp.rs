@@ -127,7 +127,7 @@ pub fn map2(ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block], f: impl Fn(f32, f32) 
 /// Whether every sample of a block is the same, so per-sample coefficient work can be skipped.
 #[inline]
 pub fn is_constant(x: &[f32]) -> bool {
-    // A fold rather than `all`: no early exit, so it runs as vector compares.
+    // Counting differences rather than `all`: no early exit, so it runs as vector compares.
     x.first()
-        .is_none_or(|&v| x.iter().fold(true, |same, &y| same & (y == v)))
+        .is_none_or(|&v| x.iter().map(|&y| u32::from(y != v)).sum::<u32>() == 0)
 }
