@@ -70,7 +70,9 @@ fn block_peak(x: &[f32]) -> f32 {
     let tail = chunks.remainder().iter().fold(0f32, |m, v| m.max(v.abs()));
     for c in chunks {
         for (l, v) in lanes.iter_mut().zip(c) {
-            *l = l.max(v.abs());
+            // A compare and select, not `max` (whose NaN rule keeps it scalar): one vector max per lane group.
+            let a = v.abs();
+            *l = if a > *l { a } else { *l };
         }
     }
     lanes.iter().fold(tail, |m, v| m.max(*v))
