@@ -74,10 +74,12 @@ fn the_originals_examples_render_as_the_original_rendered_them() {
     }
 }
 
-/// With a full-resolution render of the original (`ORIGINAL_RAW=dir`, files NAME.raw), every frame is compared.
+/// Every frame against full-resolution renders of the original (files NAME.raw in `ORIGINAL_RAW`, made with
+/// `render_original.py SCRIPT SECONDS NAME.raw`): `ORIGINAL_RAW=dir cargo test -- --ignored every_frame`.
 #[test]
-fn every_frame_matches_a_full_original_render_when_one_is_given() {
-    let Ok(dir) = std::env::var("ORIGINAL_RAW") else { return };
+#[ignore = "needs full renders of the original in ORIGINAL_RAW"]
+fn every_frame_matches_a_full_original_render() {
+    let dir = std::env::var("ORIGINAL_RAW").expect("ORIGINAL_RAW names a folder of full renders");
     for script in SCRIPTS {
         let (name, src) = (name(script), std::fs::read_to_string(script).unwrap());
         let reference = frames(&std::fs::read(format!("{dir}/{name}.raw")).unwrap());

@@ -115,7 +115,10 @@ fn our_own_scripts_load_and_play() {
         );
         let out = render(&src, 2.0);
         assert!(out.left.iter().chain(&out.right).all(|v| v.is_finite()));
-        assert!(peak(&out.left) > 0.05, "{} is silent", entry.path().display());
+        // A script playing the audio input is silent without one; tests/integration/recording.rs feeds it.
+        if !src.contains("RecordingNode") {
+            assert!(peak(&out.left) > 0.05, "{} is silent", entry.path().display());
+        }
         seen += 1;
     }
     assert!(seen >= 4);
