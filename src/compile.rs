@@ -72,7 +72,7 @@ fn apply_header(spec: &mut GraphSpec, header: &lang::sui_header::Header) {
         spec.bpm = bpm;
     }
     for (name, key) in &header.keys {
-        let ours = format!("syn:{name}");
+        let ours = crate::dsp::compat::script_key(name);
         if let Some(n) = spec.nodes.iter_mut().find(|n| n.key == ours) {
             n.key.clone_from(key);
         }

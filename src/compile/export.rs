@@ -6,7 +6,7 @@
 use super::graph::{GraphSpec, NodeSpec, Source};
 use super::synchrolang::literal_text;
 use crate::dsp::registry::{NodeDef, ParamKind};
-use crate::lang::sui_header::{SECTION, quote};
+use crate::lang::sui_header;
 use crate::lang::synchrolang::Literal;
 use std::fmt::Write as _;
 
@@ -28,6 +28,15 @@ impl Script {
     fn value(&mut self, v: &Literal, name: &str, to: &str) {
         self.node(&literal_text(v), name);
         self.link(&format!("{name}.out"), to);
+    }
+
+    /// Feed input `port` of node `node`: a link from another node's output, or a constant as a data node.
+    fn feed(&mut self, from: Result<String, f32>, node: &str, port: &str) {
+        let to = format!("{node}.{port}");
+        match from {
+            Ok(from) => self.link(&from, &to),
+            Err(v) => self.value(&float(v), &format!("{node}_{port}"), &to),
+        }
     }
 }
 
@@ -114,33 +123,24 @@ pub fn native(spec: &GraphSpec) -> String {
     format!("{}\n{}\n{}", header(spec, &names, &heard), s.news, s.links)
 }
 
-/// The tempo and the keys of seeded nodes travel in a `.sui` header (one line, as the original reads it): Synchrolang
-/// has no tempo, and noise is seeded from the node's key, so a round trip keeps both.
+/// The tempo and the keys of seeded nodes travel in a `.sui` header: Synchrolang has no tempo, and noise is seeded
+/// from the node's key, so a round trip keeps both.
 fn header(spec: &GraphSpec, names: &[String], heard: &[bool]) -> String {
-    let keys: Vec<String> = spec
+    let keys: Vec<(String, String)> = spec
         .nodes
         .iter()
         .zip(names)
         .zip(heard)
         .filter(|((n, _), h)| **h && n.kind == "noise")
-        .map(|((n, name), _)| format!("{}: {}", quote(name), quote(&n.key)))
+        .map(|((n, name), _)| (name.clone(), n.key.clone()))
         .collect();
-    format!(
-        "/*** {{{}: {{\"bpm\": {}, \"keys\": {{{}}}}}}} ***/",
-        quote(SECTION),
-        spec.bpm,
-        keys.join(", ")
-    )
+    sui_header::write(spec.bpm, &keys)
 }
 
 /// Links (or constants) into a node's run-time inputs.
 fn wire(s: &mut Script, spec: &GraphSpec, names: &[String], i: usize, ports: &[&str]) {
     for (src, port) in spec.nodes[i].inputs.iter().zip(ports) {
-        let to = format!("{}.{port}", names[i]);
-        match source(spec, names, src) {
-            Ok(from) => s.link(&from, &to),
-            Err(v) => s.value(&float(v), &format!("{}_{port}", names[i]), &to),
-        }
+        s.feed(source(spec, names, src), &names[i], port);
     }
 }
 
@@ -158,38 +158,25 @@ fn fixed(s: &mut Script, def: &NodeDef, node: &NodeSpec, name: &str) {
     }
 }
 
-/// A sum of n inputs as n−1 `add` nodes, left to right: the same additions in the same order.
+/// A sum of n inputs as n−1 `add` nodes (one for fewer than two), left to right: the same additions in the same
+/// order. The last add carries the sum's own name, so links out of the sum find it.
 fn sum_chain(s: &mut Script, spec: &GraphSpec, names: &[String], i: usize) {
     let inputs = &spec.nodes[i].inputs;
-    let last = inputs.len().saturating_sub(2);
-    let mut acc: Option<String> = None;
-    for k in 0..inputs.len().saturating_sub(1) {
-        // The final add carries the sum's own name, so links out of the sum find it.
-        let name = if k == last {
+    let adds = inputs.len().saturating_sub(1).max(1);
+    let mut acc = inputs.first().map(|x| source(spec, names, x));
+    for k in 0..adds {
+        let name = if k + 1 == adds {
             names[i].clone()
         } else {
             format!("{}_{k}", names[i])
         };
         s.node("Add", &name);
-        let a = match acc.take() {
-            Some(prev) => Ok(prev),
-            None => source(spec, names, &inputs[0]),
-        };
-        for (port, src) in [("a", a), ("b", source(spec, names, &inputs[k + 1]))] {
-            let to = format!("{name}.{port}");
-            match src {
-                Ok(from) => s.link(&from, &to),
-                Err(v) => s.value(&float(v), &format!("{name}_{port}"), &to),
-            }
+        if let Some(a) = acc.take() {
+            s.feed(a, &name, "a");
         }
-        acc = Some(format!("{name}.out"));
-    }
-    if inputs.len() < 2 {
-        s.node("Add", &names[i]);
-        match inputs.first().map(|x| source(spec, names, x)) {
-            Some(Ok(from)) => s.link(&from, &format!("{}.a", names[i])),
-            Some(Err(v)) => s.value(&float(v), &format!("{}_a", names[i]), &format!("{}.a", names[i])),
-            None => {}
+        if let Some(b) = inputs.get(k + 1) {
+            s.feed(source(spec, names, b), &name, "b");
         }
+        acc = Some(Ok(format!("{name}.out")));
     }
 }

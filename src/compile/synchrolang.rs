@@ -250,7 +250,7 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
             index[i] = Some(nodes.len());
             nodes.push(NodeSpec {
                 text: vec![],
-                key: format!("syn:{}", n.name),
+                key: compat::script_key(&n.name),
                 kind: d.name,
                 inputs: vec![],
                 settings: vec![],
@@ -295,14 +295,18 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
                     Err(d) => errors.push(d),
                 },
                 ParamKind::Choice(options) => match data(t, link, p.name) {
-                    Ok(Some(Literal::Str(v))) => match options.iter().position(|o| *o == v) {
+                    Ok(None) => {}
+                    Ok(Some(v)) => match options.iter().position(|o| Literal::Str((*o).to_string()) == v) {
                         Some(k) => nodes[at].choice = k,
                         None => errors.push(
-                            Diagnostic::error("E004", n.span, format!("`{v}` is not a choice of `{}`", p.name))
-                                .with_help(format!("one of: {}", options.join(", "))),
+                            Diagnostic::error(
+                                "E004",
+                                n.span,
+                                format!("{} is not a choice of `{}`", literal_text(&v), p.name),
+                            )
+                            .with_help(format!("one of: {}", options.join(", "))),
                         ),
                     },
-                    Ok(_) => {}
                     Err(d) => errors.push(d),
                 },
                 ParamKind::Text(default) => match data(t, link, p.name) {
@@ -430,7 +434,7 @@ fn sum(nodes: &mut Vec<NodeSpec>, mut sources: Vec<Source>, side: usize) -> Sour
         _ => {
             nodes.push(NodeSpec {
                 text: vec![],
-                key: format!("syn:playback{side}"),
+                key: compat::script_key(&format!("playback{side}")),
                 kind: "sum",
                 inputs: sources,
                 settings: vec![],

@@ -279,6 +279,14 @@ macro_rules! compat {
 
 const OUT: &[&str] = &["out"];
 
+/// What a script node's key starts with (`syn:osc` for a node named `osc`), so it never meets a native key.
+pub const SCRIPT_KEY: &str = "syn:";
+
+/// The key of the script node named `name`.
+pub fn script_key(name: &str) -> String {
+    format!("{SCRIPT_KEY}{name}")
+}
+
 /// Every node type a Synchrolang script can create (PlaybackNode aside, which is the graph's output).
 pub fn all() -> impl Iterator<Item = &'static NodeDef> + Clone {
     COMPAT_NODES.iter().chain(super::compat_io::COMPAT_IO_NODES)

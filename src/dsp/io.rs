@@ -61,7 +61,7 @@ pub struct Debug {
 impl Debug {
     pub fn new(name: &str) -> Self {
         let tap = Arc::new(Tap {
-            name: name.trim_start_matches("syn:").to_string(),
+            name: name.trim_start_matches(super::compat::SCRIPT_KEY).to_string(),
             bits: AtomicU32::new(0),
             blocks: AtomicU64::new(0),
         });

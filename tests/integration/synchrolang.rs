@@ -248,3 +248,20 @@ fn a_native_export_reads_as_the_original_writes_and_keeps_noise_seeds() {
     assert!(a.left == b.left, "the header carries the seeds");
     assert!(a.left != c.left, "the seed really depends on the key");
 }
+
+#[test]
+fn a_choice_takes_one_of_its_names_and_nothing_else() {
+    let script = |v: &str| {
+        format!("new Noise n; new {v} c; link c.out -> n.color; new PlaybackNode out; link n.out -> out.left;")
+    };
+    assert!(compile::check(&script("\"pink\"")).is_ok());
+    for (v, shown) in [("\"purple\"", "\"purple\""), ("5", "5")] {
+        let errors = compile::check(&script(v)).err().unwrap_or_default();
+        assert!(
+            errors
+                .iter()
+                .any(|d| d.code == "E004" && d.message == format!("{shown} is not a choice of `color`")),
+            "{v}: {errors:?}"
+        );
+    }
+}
