@@ -111,8 +111,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             }
             last_debug.1 = Instant::now();
         }
-        let reports = crate::dsp::midi::input::take_reports().into_iter();
-        for line in reports.chain(crate::dsp::capture::take_reports()) {
+        for line in crate::audio::device_thread::take_reports() {
             println!("{line}");
         }
         let xruns = session.handle().levels().xruns;

@@ -256,6 +256,7 @@ fn list_devices() -> Result<ExitCode> {
 }
 
 /// MIDI ports numbered as MidiInputNode's `port` counts them.
+#[cfg(feature = "cpal")]
 fn list_midi_ports() {
     #[cfg(feature = "midi")]
     match synchrotron_tui::audio::midi_ports::list() {

@@ -3,29 +3,18 @@
 //! and its callback writes frames into the capture hub. Runs on its own thread and cpal's input callback thread
 //! (which only converts and copies); never on the audio output thread.
 
+use super::device_thread::{Requests, report};
 use crate::dsp::capture;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Mutex, OnceLock};
+use std::sync::mpsc::Receiver;
 
-static REQUESTS: OnceLock<Mutex<Sender<u32>>> = OnceLock::new();
+static REQUESTS: Requests<u32> = Requests::new();
 
 /// Start the input thread and let RecordingNodes open the device through it. Call once at start-up.
 pub fn install() {
-    let (tx, rx) = channel();
-    if REQUESTS.set(Mutex::new(tx)).is_ok() {
-        let _ = std::thread::Builder::new()
-            .name("audio-input".into())
-            .spawn(move || serve(&rx));
-        capture::set_opener(request);
-    }
-}
-
-fn request(sample_rate: f32) {
-    if let Some(tx) = REQUESTS.get() {
-        let tx = tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = tx.send(sample_rate.round() as u32);
+    if REQUESTS.start("audio-input", serve) {
+        capture::set_opener(|sample_rate| REQUESTS.send(sample_rate.round() as u32));
     }
 }
 
@@ -40,11 +29,11 @@ fn serve(rx: &Receiver<u32>) {
         open = None;
         match start(rate) {
             Ok((stream, note)) => {
-                capture::report(note);
+                report(note);
                 open = Some((rate, stream));
             }
             Err(e) => {
-                capture::report(format!("audio input: {e}; RecordingNode plays silence"));
+                report(format!("audio input: {e}; RecordingNode plays silence"));
                 failed_at = Some(rate);
             }
         }
@@ -125,7 +114,7 @@ where
             capture::push(dst, channels);
         }
     };
-    let error = |e: cpal::Error| capture::report(format!("audio input: {e}"));
+    let error = |e: cpal::Error| report(format!("audio input: {e}"));
     device
         .build_input_stream::<T, _, _>(*config, data, error, None)
         .map_err(|e| e.to_string())

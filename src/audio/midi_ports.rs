@@ -3,26 +3,16 @@
 //! "synchrotron-tui" open so other programs can play any MidiInputNode. Messages go to the hub stamped on its clock.
 //! Runs on its own thread and midir's callback threads; never on the audio thread.
 
+use super::device_thread::{Requests, report};
 use crate::dsp::midi::input::{self, ANY_PORT};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Mutex, OnceLock};
+use std::sync::mpsc::Receiver;
 
-static REQUESTS: OnceLock<Mutex<Sender<i32>>> = OnceLock::new();
+static REQUESTS: Requests<i32> = Requests::new();
 
 /// Start the port thread and let MidiInputNodes open ports through it. Call once at start-up.
 pub fn install() {
-    let (tx, rx) = channel();
-    if REQUESTS.set(Mutex::new(tx)).is_ok() {
-        let _ = std::thread::Builder::new()
-            .name("midi-ports".into())
-            .spawn(move || serve(&rx));
-        input::set_opener(request);
-    }
-}
-
-fn request(port: i32) {
-    if let Some(tx) = REQUESTS.get() {
-        let _ = tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).send(port);
+    if REQUESTS.start("midi-ports", serve) {
+        input::set_opener(|port| REQUESTS.send(port));
     }
 }
 
@@ -42,7 +32,7 @@ fn serve(rx: &Receiver<i32>) {
             continue;
         }
         if let Err(e) = available() {
-            input::report(e);
+            report(e);
             failed.push(port);
             continue;
         }
@@ -52,7 +42,7 @@ fn serve(rx: &Receiver<i32>) {
         match connect(port) {
             Ok(c) => open.push((port, c)),
             Err(e) => {
-                input::report(e);
+                report(e);
                 failed.push(port);
             }
         }
@@ -73,7 +63,7 @@ fn open_virtual() -> Option<midir::MidiInputConnection<()>> {
         match c {
             Ok(c) => Some(c),
             Err(e) => {
-                input::report(format!("MIDI: no virtual port ({e})"));
+                report(format!("MIDI: no virtual port ({e})"));
                 None
             }
         }

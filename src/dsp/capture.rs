@@ -1,11 +1,11 @@
 //! Audio input: the hub an input device (or a test) writes frames into, and RecordingNode, which plays them. The hub
 //! is one static ring of atomic samples with a frame counter, so any number of nodes read it at their own pace with
 //! no lock and no allocation. `push` runs on the input device's thread (one writer); `Recording::process` runs on
-//! the audio thread; `request`/reports on the control thread.
+//! the audio thread; `request` on the control thread.
 
 use super::{Block, Ctx, MAX_BLOCK, Processor};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 /// Frames the ring holds (0.68 s at 48 kHz): far more than any device period.
 pub const CAPACITY: usize = 1 << 15;
@@ -16,7 +16,6 @@ static SAMPLES: [AtomicU32; 2 * CAPACITY] = [const { AtomicU32::new(0) }; 2 * CA
 /// Frames ever written. Samples of frame `f` live at `f % CAPACITY`.
 static WRITTEN: AtomicU64 = AtomicU64::new(0);
 static OPENER: OnceLock<fn(f32)> = OnceLock::new();
-static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Append interleaved frames of `channels` channels (mono is copied to both sides; channels past two are dropped).
 /// One writer at a time: the input device's callback, or a test.
@@ -50,19 +49,6 @@ pub fn request(sample_rate: f32) {
     if let Some(open) = OPENER.get() {
         open(sample_rate);
     }
-}
-
-/// Something the performer should know about the input device. Any thread but the audio thread.
-pub fn report(line: String) {
-    REPORTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(line);
-}
-
-/// Reports since the last call, for the status line or the log.
-pub fn take_reports() -> Vec<String> {
-    std::mem::take(&mut *REPORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// RecordingNode: the input's left and right channels. A jitter buffer between two clocks: it starts right behind

@@ -111,8 +111,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 app.debug = debug;
                 dirty = true;
             }
-            let reports = crate::dsp::midi::input::take_reports().into_iter();
-            for line in reports.chain(crate::dsp::capture::take_reports()) {
+            for line in crate::audio::device_thread::take_reports() {
                 app.status = (line, super::app::Tone::Info);
                 dirty = true;
             }

@@ -31,7 +31,6 @@ struct Sub {
 pub const ANY_PORT: i32 = -1;
 
 static SUBS: Mutex<Vec<Sub>> = Mutex::new(Vec::new());
-static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static OPENER: OnceLock<fn(i32)> = OnceLock::new();
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 
@@ -53,19 +52,6 @@ pub fn send(port: i32, micros: u64, bytes: &[u8]) {
     for s in subs.iter_mut().filter(|s| port == ANY_PORT || s.port == port) {
         let _ = s.tx.push(Stamped { micros, msg });
     }
-}
-
-/// Something the performer should know about MIDI ports (a port that isn't there). Control or MIDI thread.
-pub fn report(line: String) {
-    REPORTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(line);
-}
-
-/// Reports since the last call, for the status line or the log.
-pub fn take_reports() -> Vec<String> {
-    std::mem::take(&mut *REPORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// A new ring for a node listening on `port`. Control thread (while building a graph).
