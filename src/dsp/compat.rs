@@ -4,7 +4,7 @@
 //! `process` runs on the audio thread.
 
 use super::mix::{Binary, Op};
-use super::registry::{NodeDef, ParamDef, ParamKind, Unit};
+use super::registry::{MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO, Unit};
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
 /// 2π as NumPy sees it in float32 arithmetic (a Python float meeting a float32 becomes float32).
@@ -247,10 +247,11 @@ impl Processor for Pan {
     }
 }
 
-pub(crate) const fn stream(name: &'static str, default: f32) -> ParamDef {
+/// A parameter of one of the original's nodes: unbounded, no unit, documented by the node's help.
+pub(crate) const fn param(name: &'static str, kind: ParamKind, default: f32) -> ParamDef {
     ParamDef {
         name,
-        kind: ParamKind::Signal,
+        kind,
         default,
         min: -1e9,
         max: 1e9,
@@ -259,8 +260,16 @@ pub(crate) const fn stream(name: &'static str, default: f32) -> ParamDef {
     }
 }
 
+pub(crate) const fn stream(name: &'static str, default: f32) -> ParamDef {
+    param(name, ParamKind::Signal, default)
+}
+
+/// One of the original's node types. `midi_out: true` for nodes whose outputs carry MIDI.
 macro_rules! compat {
     ($name:literal, $help:literal, [$($p:expr),*], $outs:expr, $build:expr) => {
+        compat!($name, $help, [$($p),*], $outs, midi_out: false, $build)
+    };
+    ($name:literal, $help:literal, [$($p:expr),*], $outs:expr, midi_out: $midi:literal, $build:expr) => {
         NodeDef {
             name: $name,
             help: $help,
@@ -271,13 +280,12 @@ macro_rules! compat {
             hz_param: None,
             hidden: false,
             compat: true,
-            midi_out: false,
+            midi_out: $midi,
             build: $build,
         }
     };
 }
-
-const OUT: &[&str] = &["out"];
+pub(crate) use compat;
 
 /// What a script node's key starts with (`syn:osc` for a node named `osc`), so it never meets a native key.
 pub const SCRIPT_KEY: &str = "syn:";
@@ -417,7 +425,7 @@ pub static COMPAT_NODES: &[NodeDef] = &[
         "PanNode",
         "equal-power pan",
         [stream("signal", 0.0), stream("pan", 0.0)],
-        &["left", "right"],
+        STEREO,
         |_| Box::new(Pan)
     ),
 ];

@@ -2,52 +2,19 @@
 //! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread.
 
 use super::capture::Recording;
-use super::compat::stream;
+use super::compat::{compat, param, stream};
 use super::io::{Debug, WavOut};
 use super::midi::input::MidiIn;
 use super::midi::looper::Looper;
 use super::midi::nodes::{Arpeggiator, Chord, Midi, Sequence, Strum, transposer};
-use super::registry::{BuildCtx, NodeDef, ParamDef, ParamKind, Unit};
+use super::registry::{BuildCtx, MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO};
 use super::soundfont::{self, Font};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-const fn param(name: &'static str, kind: ParamKind, default: f32) -> ParamDef {
-    ParamDef {
-        name,
-        kind,
-        default,
-        min: -1e9,
-        max: 1e9,
-        unit: Unit::None,
-        help: "",
-    }
-}
-
 const fn midi(name: &'static str) -> ParamDef {
     param(name, ParamKind::Midi, 0.0)
 }
-
-macro_rules! io {
-    ($name:literal, $help:literal, [$($p:expr),*], $outs:expr, midi_out: $midi:literal, $build:expr) => {
-        NodeDef {
-            name: $name,
-            help: $help,
-            params: &[$($p),*],
-            outputs: $outs,
-            main_input: None,
-            positional: None,
-            hz_param: None,
-            hidden: false,
-            compat: true,
-            midi_out: $midi,
-            build: $build,
-        }
-    };
-}
-
-const OUT: &[&str] = &["out"];
-const STEREO: &[&str] = &["left", "right"];
 
 static BASE_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 
@@ -82,7 +49,7 @@ fn setting(c: &BuildCtx, k: usize, default: f32) -> f32 {
 
 /// The original's MIDI, SoundFont, file and device node types.
 pub static COMPAT_IO_NODES: &[NodeDef] = &[
-    io!(
+    compat!(
         "MidiInputNode",
         "MIDI from a device port (by number) and from the app's own virtual port",
         [param("port", ParamKind::Setting, 0.0)],
@@ -90,7 +57,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |c| Box::new(MidiIn::new(setting(c, 0, 0.0).round() as i32, c.sample_rate))
     ),
-    io!(
+    compat!(
         "MidiTriggerNode",
         "1 on each note-on",
         [midi("midi")],
@@ -98,7 +65,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: false,
         |_| Box::new(Midi::Trigger)
     ),
-    io!(
+    compat!(
         "MidiTranspositionNode",
         "notes moved by round(transposition) semitones (the 2024 name)",
         [midi("midi"), stream("transposition", 0.0)],
@@ -106,7 +73,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |_| Box::new(transposer())
     ),
-    io!(
+    compat!(
         "MidiTransposeNode",
         "notes moved by round(transposition) semitones",
         [midi("midi"), stream("transposition", 0.0)],
@@ -114,7 +81,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |_| Box::new(transposer())
     ),
-    io!(
+    compat!(
         "MonophonicRenderNode",
         "the last note's frequency in Hz (0 when no key is down)",
         [midi("midi")],
@@ -122,7 +89,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: false,
         |_| Box::new(Midi::Mono { note: None })
     ),
-    io!(
+    compat!(
         "MidiHoldNode",
         "drops note-offs so notes sustain",
         [midi("midi")],
@@ -130,7 +97,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |_| Box::new(Midi::Hold)
     ),
-    io!(
+    compat!(
         "MidiSequenceNode",
         "plays the next note of a list on each trigger",
         [param("sequence", ParamKind::List, 0.0), stream("step", 0.0)],
@@ -142,7 +109,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
             playing: None
         })
     ),
-    io!(
+    compat!(
         "MidiArpeggiatorNode",
         "steps through the held notes in press order",
         [midi("notes"), stream("step", 0.0)],
@@ -154,7 +121,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
             playing: None
         })
     ),
-    io!(
+    compat!(
         "ChordNode",
         "a named chord (Cm7, V7 in a key) held while trigger is above 0",
         [
@@ -170,7 +137,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
             on: false
         })
     ),
-    io!(
+    compat!(
         "MidiLoopNode",
         "records then loops MIDI: 1st loop pulse records, 2nd plays, later ones restart",
         [midi("source"), stream("loop", 0.0), stream("reset", 0.0)],
@@ -178,7 +145,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |_| Box::new(Looper::new())
     ),
-    io!(
+    compat!(
         "MidiStrumNode",
         "the held pitch classes over every octave, picked by strum 0..1",
         [midi("notes"), stream("strum", 0.0)],
@@ -186,7 +153,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: true,
         |_| Box::new(Strum::new())
     ),
-    io!(
+    compat!(
         "DebugNode",
         "shows its input's value in the editor's status line and the --headless log",
         [stream("input", 0.0)],
@@ -194,7 +161,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: false,
         |c| Box::new(Debug::new(c.key))
     ),
-    io!(
+    compat!(
         "WavFileNode",
         "writes its input to a mono 32-bit float WAV file (path default output.wav)",
         [param("path", ParamKind::Text("output.wav"), 0.0), stream("signal", 0.0)],
@@ -202,7 +169,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: false,
         |c| Box::new(WavOut::new(&resolve(text(c, 0, "output.wav")), c.sample_rate))
     ),
-    io!(
+    compat!(
         "RecordingNode",
         "the audio input device's left and right channels",
         [],
@@ -210,7 +177,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         midi_out: false,
         |c| Box::new(Recording::new(c.sample_rate))
     ),
-    io!(
+    compat!(
         "SoundFontNode",
         "an SF2 instrument (bank, preset; preset 127 = drums)",
         [

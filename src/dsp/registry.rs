@@ -142,8 +142,8 @@ const FREQ: ParamDef = sig(
     Unit::Hz,
     "frequency; accepts notes like a4",
 );
-const MONO: &[&str] = &["out"];
-const STEREO: &[&str] = &["left", "right"];
+pub(crate) const MONO: &[&str] = &["out"];
+pub(crate) const STEREO: &[&str] = &["left", "right"];
 
 macro_rules! osc {
     ($name:literal, $shape:expr, $help:literal, $params:expr) => {
