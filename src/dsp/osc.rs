@@ -10,20 +10,9 @@ use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
 fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], dt: &mut [f32; MAX_BLOCK]) {
     let mut p = *phase;
     if super::is_constant(freq) {
-        // The same integer sums as below, built by doubling (ph[i + w] = ph[i] + w·inc): plain vector adds, with
-        // no carried dependency and no vector multiply (baseline x86-64 has none for u32).
         let inc = increment(freq.first().copied().unwrap_or(0.0), k);
         dt.fill((inc as i32).unsigned_abs() as f32 * INV_2_32);
-        ph[0] = p;
-        let mut w = 1;
-        while w < MAX_BLOCK {
-            let step = inc.wrapping_mul(w as u32);
-            let (lo, hi) = ph.split_at_mut(w);
-            for (h, &l) in hi.iter_mut().zip(lo.iter()) {
-                *h = l.wrapping_add(step);
-            }
-            w *= 2;
-        }
+        steady(p, inc, ph, |p| p);
         *phase = p.wrapping_add(inc.wrapping_mul(freq.len() as u32));
         return;
     }
@@ -36,25 +25,22 @@ fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], d
     *phase = p;
 }
 
-/// A sine at a steady frequency: the same phases and samples as the general path, computed in eight lanes that
-/// each step by 8·inc, so the phase adds and the polynomial both run as vector code with no per-frame arrays.
+/// `f` of each frame's phase at a steady frequency: the same integer sums as one add per frame, computed in eight
+/// lanes that each step by 8·inc, so both the adds and `f` run as vector code with no carried dependency.
 #[inline]
-fn sine_steady(phase: u32, inc: u32, out: &mut [f32]) {
+fn steady<T>(phase: u32, inc: u32, out: &mut [T], f: impl Fn(u32) -> T) {
     const LANES: usize = 8;
-    let mut lane = [0u32; LANES];
-    for (k, l) in lane.iter_mut().enumerate() {
-        *l = phase.wrapping_add(inc.wrapping_mul(k as u32));
-    }
+    let mut lane: [u32; LANES] = std::array::from_fn(|k| phase.wrapping_add(inc.wrapping_mul(k as u32)));
     let step = inc.wrapping_mul(LANES as u32);
     let mut chunks = out.chunks_exact_mut(LANES);
     for c in &mut chunks {
         for (o, l) in c.iter_mut().zip(lane.iter_mut()) {
-            *o = sin_turns(phase_turns(*l));
+            *o = f(*l);
             *l = l.wrapping_add(step);
         }
     }
     for (o, l) in chunks.into_remainder().iter_mut().zip(lane) {
-        *o = sin_turns(phase_turns(l));
+        *o = f(l);
     }
 }
 
@@ -178,9 +164,10 @@ impl Processor for Osc {
         let n = ctx.frames;
         let freq = input(ins, 0, n);
         if self.shape == Shape::Sine && super::is_constant(freq) {
+            // The common case straight from phase to sample, without the per-frame arrays the other shapes use.
             let inc = increment(freq.first().copied().unwrap_or(0.0), self.k);
             if let Some(out) = output(outs, 0, n) {
-                sine_steady(self.phase, inc, out);
+                steady(self.phase, inc, out, |p| sin_turns(phase_turns(p)));
             }
             self.phase = self.phase.wrapping_add(inc.wrapping_mul(n as u32));
             return;

@@ -52,17 +52,6 @@ pub fn load(path: &Path) -> Result<Arc<SoundFont>, String> {
     Ok(font)
 }
 
-/// Preset names of a loaded font, as "bank:preset name", for help and diagnostics.
-pub fn presets(font: &SoundFont) -> Vec<String> {
-    let mut v: Vec<(i32, i32, String)> = font
-        .get_presets()
-        .iter()
-        .map(|p| (p.get_bank_number(), p.get_patch_number(), p.get_name().to_string()))
-        .collect();
-    v.sort();
-    v.into_iter().map(|(b, p, n)| format!("{b}:{p} {n}")).collect()
-}
-
 pub struct Font {
     synth: Option<Synthesizer>,
     channel: i32,

@@ -138,20 +138,17 @@ impl Graph {
             let mut ins: [&[f32]; MAX_INPUTS] = [&ZEROS[..0]; MAX_INPUTS];
             let count = inputs.len().min(MAX_INPUTS);
             for (dst, r) in ins.iter_mut().zip(inputs.iter()) {
-                let block = match *r {
-                    InRef::Const(k) => consts.get(k).map(|c| &c.buf),
-                    InRef::Node { slot, port } if slot < i => before.get(slot).and_then(|s| s.outs.get(port)),
-                    InRef::Node { slot, port } => after.get(slot.wrapping_sub(i + 1)).and_then(|s| s.outs.get(port)),
-                    InRef::Events { .. } | InRef::NoEvents => None,
+                // Samples are cut to the frames rendered; a MIDI block is an event list, read whole.
+                let (block, len) = match *r {
+                    InRef::Const(k) => (consts.get(k).map(|c| &c.buf), n),
+                    InRef::Node { slot, port } if slot < i => (before.get(slot).and_then(|s| s.outs.get(port)), n),
+                    InRef::Node { slot, port } => {
+                        (after.get(slot.wrapping_sub(i + 1)).and_then(|s| s.outs.get(port)), n)
+                    }
+                    InRef::Events { slot, port } => (before.get(slot).and_then(|s| s.outs.get(port)), MAX_BLOCK),
+                    InRef::NoEvents => (None, MAX_BLOCK),
                 };
-                *dst = match *r {
-                    InRef::Events { slot, port } => before
-                        .get(slot)
-                        .and_then(|s| s.outs.get(port))
-                        .map_or(&ZEROS[..], |b| &b[..]),
-                    InRef::NoEvents => &ZEROS[..],
-                    _ => &block.unwrap_or(&ZEROS)[..n],
-                };
+                *dst = &block.unwrap_or(&ZEROS)[..len];
             }
             proc.process(ctx, &ins[..count], outs);
             // `out` only sums what was checked upstream; the master scrubs and limits whatever that sum becomes.
