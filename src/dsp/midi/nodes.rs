@@ -51,15 +51,20 @@ impl Processor for Midi {
             }
             Midi::Mono { note } => {
                 let Some(out) = output(outs, 0, n) else { return };
+                let hz =
+                    |note: Option<u8>| note.map_or(0.0, |k| (440.0 * ((f64::from(k) - 69.0) / 12.0).exp2()) as f32);
+                // The frequency is worked out when the note changes, not on every frame.
+                let mut f = hz(*note);
                 for (i, o) in out.iter_mut().enumerate() {
                     while let Some(m) = events.at(i) {
                         match m.note() {
                             Note::On { note: k, .. } => *note = Some(k),
                             Note::Off { note: k } if *note == Some(k) => *note = None,
-                            _ => {}
+                            _ => continue,
                         }
+                        f = hz(*note);
                     }
-                    *o = note.map_or(0.0, |k| (440.0 * ((f64::from(k) - 69.0) / 12.0).exp2()) as f32);
+                    *o = f;
                 }
             }
             Midi::Hold => {
