@@ -56,39 +56,63 @@ pub struct Engine {
     old_out: [Block; 2],
 }
 
-/// Levels gathered over one callback.
+/// Levels gathered over one callback, in eight lanes per side so the per-block pass vectorises; reduced once at
+/// the callback's end.
 struct Meter {
-    peak: [f32; 2],
-    energy: [f32; 2],
+    peak: [[f32; 8]; 2],
+    energy: [[f32; 8]; 2],
     gain: f32,
 }
 
-/// Largest magnitude in a block; eight lanes so it vectorises.
-fn block_peak(x: &[f32]) -> f32 {
-    let mut lanes = [0f32; 8];
-    let chunks = x.chunks_exact(8);
-    let tail = chunks.remainder().iter().fold(0f32, |m, v| m.max(v.abs()));
-    for c in chunks {
-        for (l, v) in lanes.iter_mut().zip(c) {
-            // A compare and select, not `max` (whose NaN rule keeps it scalar): one vector max per lane group.
-            let a = v.abs();
-            *l = if a > *l { a } else { *l };
+impl Meter {
+    fn new() -> Self {
+        Self {
+            peak: [[0.0; 8]; 2],
+            energy: [[0.0; 8]; 2],
+            gain: 1.0,
         }
     }
-    lanes.iter().fold(tail, |m, v| m.max(*v))
-}
 
-/// Sum of squares of a block; eight lanes so it vectorises.
-fn block_energy(x: &[f32]) -> f32 {
-    let mut lanes = [0f32; 8];
-    let chunks = x.chunks_exact(8);
-    let tail: f32 = chunks.remainder().iter().map(|v| v * v).sum();
-    for c in chunks {
-        for (l, v) in lanes.iter_mut().zip(c) {
-            *l += v * v;
+    /// Interleave `l` and `r` into `out` and take their levels, in one pass over the block.
+    fn interleave(&mut self, l: &[f32], r: &[f32], out: &mut [f32]) {
+        let [pl, pr] = &mut self.peak;
+        let [el, er] = &mut self.energy;
+        let mut o = out.chunks_exact_mut(16);
+        let (mut a, mut b) = (l.chunks_exact(8), r.chunks_exact(8));
+        for ((o, a), b) in (&mut o).zip(&mut a).zip(&mut b) {
+            for k in 0..8 {
+                let (x, y) = (a[k], b[k]);
+                o[2 * k] = x;
+                o[2 * k + 1] = y;
+                // Compare and select, not `max` (whose NaN rule keeps it scalar).
+                pl[k] = if x.abs() > pl[k] { x.abs() } else { pl[k] };
+                pr[k] = if y.abs() > pr[k] { y.abs() } else { pr[k] };
+                el[k] += x * x;
+                er[k] += y * y;
+            }
+        }
+        let tail = o
+            .into_remainder()
+            .chunks_exact_mut(2)
+            .zip(a.remainder())
+            .zip(b.remainder());
+        for ((o, &x), &y) in tail {
+            o[0] = x;
+            o[1] = y;
+            pl[0] = pl[0].max(x.abs());
+            pr[0] = pr[0].max(y.abs());
+            el[0] += x * x;
+            er[0] += y * y;
         }
     }
-    lanes.iter().sum::<f32>() + tail
+
+    /// Peak and mean-square energy sum per side.
+    fn levels(&self) -> ([f32; 2], [f32; 2]) {
+        let peak = self
+            .peak
+            .map(|p| p.iter().fold(0f32, |m, &v| if v > m { v } else { m }));
+        (peak, self.energy.map(|e| e.iter().sum()))
+    }
 }
 
 /// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
@@ -154,11 +178,7 @@ impl Engine {
         }
         let total = out.len() / 2;
         let mut done = 0;
-        let mut meter = Meter {
-            peak: [0.0; 2],
-            energy: [0.0; 2],
-            gain: 1.0,
-        };
+        let mut meter = Meter::new();
         while done < total {
             let mut frames = (total - done).min(MAX_BLOCK);
             if let Some(wait) = self.frames_until_pending() {
@@ -172,14 +192,15 @@ impl Engine {
             done += frames;
         }
         // Telemetry once per callback, not per block: its atomics and the scope copy cost more than a sine.
-        let rms = meter.energy.map(|e| (e / total.max(1) as f32).sqrt());
+        let (peak, energy) = meter.levels();
+        let rms = energy.map(|e| (e / total.max(1) as f32).sqrt());
         // Gain reduction in dB; the log only when the limiter is actually working.
         let reduction = if meter.gain < 1.0 {
             -20.0 * meter.gain.max(1e-6).log10()
         } else {
             0.0
         };
-        self.telemetry.store_block(meter.peak, rms, reduction);
+        self.telemetry.store_block(peak, rms, reduction);
         self.push_scope(out);
         self.telemetry.store_beat(self.beat());
     }
@@ -198,6 +219,26 @@ impl Engine {
             });
         }
         let fading = self.run_fade(&ctx);
+        if fading.is_none() && !self.master.is_active() {
+            // The common case: the graph's output goes out as it is, with no copy on the way.
+            let (l, r) = self.current.output(frames);
+            meter.interleave(l, r, out);
+        } else {
+            let lr = self.mix_and_master(frames, fading, meter);
+            meter.interleave(&lr[0][..frames], &lr[1][..frames], out);
+        }
+        self.frames += frames as u64;
+        if self.muted && !self.tails_cleared && self.master.is_silent() {
+            self.current.reset();
+            if let Some(f) = &mut self.fade {
+                f.holder.graph.reset();
+            }
+            self.tails_cleared = true;
+        }
+    }
+
+    /// The output through the crossfade (when on) and the master section (when active).
+    fn mix_and_master(&mut self, frames: usize, fading: Option<(u32, u32)>, meter: &mut Meter) -> [Block; 2] {
         let mut lr = [[0.0f32; MAX_BLOCK]; 2];
         {
             let (l, r) = self.current.output(frames);
@@ -213,30 +254,13 @@ impl Engine {
                 }
             }
         }
-        let mut gain = 1f32;
         if self.master.is_active() {
             let [l, r] = &mut lr;
             for (a, b) in l[..frames].iter_mut().zip(&mut r[..frames]) {
-                gain = gain.min(self.master.frame(a, b));
+                meter.gain = meter.gain.min(self.master.frame(a, b));
             }
         }
-        for ((p, e), side) in meter.peak.iter_mut().zip(&mut meter.energy).zip(&lr) {
-            *p = p.max(block_peak(&side[..frames]));
-            *e += block_energy(&side[..frames]);
-        }
-        meter.gain = meter.gain.min(gain);
-        for ((pair, &a), &b) in out.chunks_exact_mut(2).zip(&lr[0]).zip(&lr[1]) {
-            pair[0] = a;
-            pair[1] = b;
-        }
-        self.frames += frames as u64;
-        if self.muted && !self.tails_cleared && self.master.is_silent() {
-            self.current.reset();
-            if let Some(f) = &mut self.fade {
-                f.holder.graph.reset();
-            }
-            self.tails_cleared = true;
-        }
+        lr
     }
 
     /// Run the fading-out graph for this block; returns (frames left, total) while a fade is on.

@@ -135,6 +135,10 @@ impl Graph {
             for c in consts.iter_mut() {
                 c.advance(n);
             }
+            // `out` has nothing to compute: `output` reads its inputs where they are, saving a copy per block.
+            if i == self.out {
+                continue;
+            }
             let mut ins: [&[f32]; MAX_INPUTS] = [&ZEROS[..0]; MAX_INPUTS];
             let count = inputs.len().min(MAX_INPUTS);
             for (dst, r) in ins.iter_mut().zip(inputs.iter()) {
@@ -151,10 +155,6 @@ impl Graph {
                 *dst = &block.unwrap_or(&ZEROS)[..len];
             }
             proc.process(ctx, &ins[..count], outs);
-            // `out` only sums what was checked upstream; the master scrubs and limits whatever that sum becomes.
-            if i == self.out {
-                continue;
-            }
             if let Some(kind) = check(outs, n) {
                 cur.fault = Some(kind);
                 for o in &mut cur.outs {
@@ -166,13 +166,22 @@ impl Graph {
         first_fault
     }
 
-    /// The left and right master buffers of the last block.
+    /// The left and right master buffers of the last block: what the `out` node's inputs hold. `out` only
+    /// gathers what was checked upstream; the master scrubs and limits whatever that becomes.
     pub fn output(&self, frames: usize) -> (&[f32], &[f32]) {
         let n = frames.min(MAX_BLOCK);
-        match self.slots.get(self.out).map(|s| s.outs.as_slice()) {
-            Some([l, r, ..]) => (&l[..n], &r[..n]),
-            _ => (&ZEROS[..n], &ZEROS[..n]),
-        }
+        let Some(out) = self.slots.get(self.out) else {
+            return (&ZEROS[..n], &ZEROS[..n]);
+        };
+        let side = |k: usize| -> &[f32] {
+            let block = match out.inputs.get(k) {
+                Some(InRef::Const(c)) => out.consts.get(*c).map(|c| &c.buf),
+                Some(InRef::Node { slot, port }) => self.slots.get(*slot).and_then(|s| s.outs.get(*port)),
+                _ => None,
+            };
+            &block.unwrap_or(&ZEROS)[..n]
+        };
+        (side(0), side(1))
     }
 
     /// Continue the linked slots of `old`: outputs (for feedback readers), constants (gliding to the new values

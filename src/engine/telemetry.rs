@@ -36,7 +36,12 @@ impl Telemetry {
     /// Real-time: audio thread.
     pub fn store_block(&self, peak: [f32; 2], rms: [f32; 2], reduction_db: f32) {
         for c in 0..2 {
-            self.peak[c].fetch_max(peak[c].to_bits(), Relaxed);
+            // Positive floats order as their bits. The plain load first: a steady level then skips the atomic
+            // read-modify-write, the dearest instruction of the callback.
+            let bits = peak[c].to_bits();
+            if bits > self.peak[c].load(Relaxed) {
+                self.peak[c].fetch_max(bits, Relaxed);
+            }
             self.rms[c].store(rms[c].to_bits(), Relaxed);
         }
         self.reduction.store(reduction_db.to_bits(), Relaxed);
