@@ -63,6 +63,12 @@ pub trait Processor: Send + AsAny {
 
     /// Silence every tail (the panic button). Real-time: audio thread.
     fn reset(&mut self);
+
+    /// Whether the output is finite and within ±2 whatever the inputs (NaN and infinities included). The graph
+    /// then skips the node's fault check, which would cost about as much as a sine.
+    fn bounded(&self) -> bool {
+        false
+    }
 }
 
 /// Lets `copy_state` find the concrete type of the other processor.

@@ -54,27 +54,33 @@ pub struct Engine {
     beat_origin: f64,
     bpm: f64,
     old_out: [Block; 2],
+    meter: Meter,
 }
 
-/// Levels gathered over one callback, in eight lanes per side so the per-block pass vectorises; reduced once at
-/// the callback's end.
+/// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
+/// Small callbacks then don't each pay for the reduction and the atomics.
+const METER_WINDOW: usize = 1024;
+
+/// Levels gathered over a meter window, in eight lanes per side so the per-block pass vectorises; reduced once
+/// when published.
 struct Meter {
     peak: [[f32; 8]; 2],
     energy: [[f32; 8]; 2],
     gain: f32,
+    frames: usize,
 }
 
 impl Meter {
-    fn new() -> Self {
-        Self {
-            peak: [[0.0; 8]; 2],
-            energy: [[0.0; 8]; 2],
-            gain: 1.0,
-        }
-    }
+    const NEW: Self = Self {
+        peak: [[0.0; 8]; 2],
+        energy: [[0.0; 8]; 2],
+        gain: 1.0,
+        frames: 0,
+    };
 
     /// Interleave `l` and `r` into `out` and take their levels, in one pass over the block.
     fn interleave(&mut self, l: &[f32], r: &[f32], out: &mut [f32]) {
+        self.frames += l.len();
         let [pl, pr] = &mut self.peak;
         let [el, er] = &mut self.energy;
         let mut o = out.chunks_exact_mut(16);
@@ -106,12 +112,22 @@ impl Meter {
         }
     }
 
-    /// Peak and mean-square energy sum per side.
-    fn levels(&self) -> ([f32; 2], [f32; 2]) {
+    /// Publish peak, RMS and gain reduction of the window, and start the next.
+    fn publish(&mut self, telemetry: &Telemetry) {
         let peak = self
             .peak
             .map(|p| p.iter().fold(0f32, |m, &v| if v > m { v } else { m }));
-        (peak, self.energy.map(|e| e.iter().sum()))
+        let rms = self
+            .energy
+            .map(|e| (e.iter().sum::<f32>() / self.frames.max(1) as f32).sqrt());
+        // Gain reduction in dB; the log only when the limiter is actually working.
+        let reduction = if self.gain < 1.0 {
+            -20.0 * self.gain.max(1e-6).log10()
+        } else {
+            0.0
+        };
+        telemetry.store_block(peak, rms, reduction);
+        *self = Self::NEW;
     }
 }
 
@@ -152,6 +168,7 @@ impl Engine {
             beat_origin: 0.0,
             bpm,
             old_out: [[0.0; MAX_BLOCK]; 2],
+            meter: Meter::NEW,
         }
     }
 
@@ -178,7 +195,6 @@ impl Engine {
         }
         let total = out.len() / 2;
         let mut done = 0;
-        let mut meter = Meter::new();
         while done < total {
             let mut frames = (total - done).min(MAX_BLOCK);
             if let Some(wait) = self.frames_until_pending() {
@@ -188,26 +204,19 @@ impl Engine {
                     frames = frames.min(wait);
                 }
             }
-            self.render_block(&mut out[2 * done..2 * (done + frames)], &mut meter);
+            self.render_block(&mut out[2 * done..2 * (done + frames)]);
             done += frames;
         }
-        // Telemetry once per callback, not per block: its atomics and the scope copy cost more than a sine.
-        let (peak, energy) = meter.levels();
-        let rms = energy.map(|e| (e / total.max(1) as f32).sqrt());
-        // Gain reduction in dB; the log only when the limiter is actually working.
-        let reduction = if meter.gain < 1.0 {
-            -20.0 * meter.gain.max(1e-6).log10()
-        } else {
-            0.0
-        };
-        self.telemetry.store_block(peak, rms, reduction);
+        if self.meter.frames >= METER_WINDOW {
+            self.meter.publish(&self.telemetry);
+            self.telemetry.store_beat(self.beat());
+        }
         self.push_scope(out);
-        self.telemetry.store_beat(self.beat());
     }
 
     /// Render one block of at most `MAX_BLOCK` frames into `out`. Works on whole blocks (mix, master,
     /// telemetry, interleave) so the per-frame cost stays small next to the graph's.
-    fn render_block(&mut self, out: &mut [f32], meter: &mut Meter) {
+    fn render_block(&mut self, out: &mut [f32]) {
         let frames = out.len() / 2;
         let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.bpm);
         if let Some((slot, kind)) = self.current.run(&ctx) {
@@ -222,10 +231,10 @@ impl Engine {
         if fading.is_none() && !self.master.is_active() {
             // The common case: the graph's output goes out as it is, with no copy on the way.
             let (l, r) = self.current.output(frames);
-            meter.interleave(l, r, out);
+            self.meter.interleave(l, r, out);
         } else {
-            let lr = self.mix_and_master(frames, fading, meter);
-            meter.interleave(&lr[0][..frames], &lr[1][..frames], out);
+            let lr = self.mix_and_master(frames, fading);
+            self.meter.interleave(&lr[0][..frames], &lr[1][..frames], out);
         }
         self.frames += frames as u64;
         if self.muted && !self.tails_cleared && self.master.is_silent() {
@@ -238,7 +247,7 @@ impl Engine {
     }
 
     /// The output through the crossfade (when on) and the master section (when active).
-    fn mix_and_master(&mut self, frames: usize, fading: Option<(u32, u32)>, meter: &mut Meter) -> [Block; 2] {
+    fn mix_and_master(&mut self, frames: usize, fading: Option<(u32, u32)>) -> [Block; 2] {
         let mut lr = [[0.0f32; MAX_BLOCK]; 2];
         {
             let (l, r) = self.current.output(frames);
@@ -257,7 +266,7 @@ impl Engine {
         if self.master.is_active() {
             let [l, r] = &mut lr;
             for (a, b) in l[..frames].iter_mut().zip(&mut r[..frames]) {
-                meter.gain = meter.gain.min(self.master.frame(a, b));
+                self.meter.gain = self.meter.gain.min(self.master.frame(a, b));
             }
         }
         lr

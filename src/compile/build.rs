@@ -107,10 +107,12 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         wired: &wired,
         text: &node.text,
     };
+    let proc = (def.build)(&ctx);
     Slot {
         key: node.key.clone().into_boxed_str(),
         kind: node.kind,
-        proc: (def.build)(&ctx),
+        checked: !proc.bounded(),
+        proc,
         inputs,
         consts,
         outs: vec![[0.0; MAX_BLOCK]; def.outputs.len()],

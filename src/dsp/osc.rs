@@ -1,7 +1,7 @@
 //! Oscillators: sine, band-limited saw/square/triangle (PolyBLEP/PolyBLAMP) and phasor. Integer `u32` phase, so
 //! pitch is exact, deterministic and block-size invariant. `process` runs on the audio thread.
 
-use super::fast::{INV_2_32, increment, phase_scale, phase_turns, phase_unit, sin_turns};
+use super::fast::{INV_2_32, increment, phase_scale, phase_turns, phase_unit, sin_phase};
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
 
 /// Advance `phase` through the block: fills `ph` with each frame's phase and `dt` with its increment in turns.
@@ -72,7 +72,7 @@ fn saw(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK]) {
 fn square(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK], width: &[f32]) {
     let mut near = [false; MAX_BLOCK];
     for ((((o, &p), &d), &w), m) in out.iter_mut().zip(ph).zip(dt).zip(width).zip(&mut near) {
-        let w = w.clamp(0.001, 0.999);
+        let w = pulse_width(w);
         let t = phase_unit(p);
         *o = if t < w { 1.0 } else { -1.0 };
         let reach = 2.01 * d.max(1e-9);
@@ -86,10 +86,17 @@ fn square(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK], width: 
             let t = phase_unit(p);
             let inv = inverse(d);
             let up = blep4(phase_turns(p) * inv);
-            let down = blep4(nearest_turn(t - w.clamp(0.001, 0.999)) * inv);
+            let down = blep4(nearest_turn(t - pulse_width(w)) * inv);
             *o += 2.0 * (up - down);
         }
     }
+}
+
+/// The pulse width kept inside the cycle; `max`/`min` rather than `clamp` so a NaN width becomes a valid one.
+#[inline]
+#[allow(clippy::manual_clamp)] // on purpose: `clamp` keeps a NaN
+fn pulse_width(w: f32) -> f32 {
+    w.max(0.001).min(0.999)
 }
 
 /// 1/dt, guarded against a frozen (0 Hz) oscillator.
@@ -156,21 +163,51 @@ impl Osc {
     }
 }
 
+impl Osc {
+    /// The sine goes straight from phase to sample: it needs no per-frame increments in turns as the band-limited
+    /// shapes do.
+    #[inline]
+    fn sine(&mut self, freq: &[f32], out: Option<&mut [f32]>) {
+        let n = freq.len();
+        if super::is_constant(freq) {
+            let inc = increment(freq.first().copied().unwrap_or(0.0), self.k);
+            if let Some(out) = out {
+                steady(self.phase, inc, out, sin_phase);
+            }
+            self.phase = self.phase.wrapping_add(inc.wrapping_mul(n as u32));
+            return;
+        }
+        // Increments, then phases, then samples: only the middle loop carries a dependency (one integer add).
+        let mut ph = [0u32; MAX_BLOCK];
+        for (d, &f) in ph.iter_mut().zip(freq) {
+            *d = increment(f, self.k);
+        }
+        let mut p = self.phase;
+        for d in &mut ph[..n] {
+            (*d, p) = (p, p.wrapping_add(*d));
+        }
+        self.phase = p;
+        if let Some(out) = out {
+            for (o, &p) in out.iter_mut().zip(&ph) {
+                *o = sin_phase(p);
+            }
+        }
+    }
+}
+
 impl Processor for Osc {
     // Reset keeps the phase: a panic silences tails, and an oscillator has none.
     crate::plain_state!(|s| s.clone());
 
+    fn bounded(&self) -> bool {
+        true
+    }
+
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let freq = input(ins, 0, n);
-        if self.shape == Shape::Sine && super::is_constant(freq) {
-            // The common case straight from phase to sample, without the per-frame arrays the other shapes use.
-            let inc = increment(freq.first().copied().unwrap_or(0.0), self.k);
-            if let Some(out) = output(outs, 0, n) {
-                steady(self.phase, inc, out, |p| sin_turns(phase_turns(p)));
-            }
-            self.phase = self.phase.wrapping_add(inc.wrapping_mul(n as u32));
-            return;
+        if self.shape == Shape::Sine {
+            return self.sine(freq, output(outs, 0, n));
         }
         let mut ph = [0u32; MAX_BLOCK];
         let mut dt = [0f32; MAX_BLOCK];
@@ -179,11 +216,7 @@ impl Processor for Osc {
             return;
         };
         match self.shape {
-            Shape::Sine => {
-                for (o, &p) in out.iter_mut().zip(&ph) {
-                    *o = sin_turns(phase_turns(p));
-                }
-            }
+            Shape::Sine => {}
             Shape::Phasor => {
                 for (o, &p) in out.iter_mut().zip(&ph) {
                     *o = phase_unit(p);
@@ -252,7 +285,7 @@ mod tests {
             osc.process(&Ctx::new(sr, n, 0.0, 120.0), &[&f[..n]], &mut outs);
             let inc = increment(f[0], osc.k);
             for (k, v) in outs[0][..n].iter().enumerate() {
-                assert_eq!(*v, sin_turns(phase_turns(p)), "block {block} frame {k}");
+                assert_eq!(*v, sin_phase(p), "block {block} frame {k}");
                 p = p.wrapping_add(inc);
             }
             assert_eq!(osc.phase, p);
@@ -303,7 +336,7 @@ mod tests {
                 );
                 for v in outs[0] {
                     let d = (inc as i32).unsigned_abs() as f32 * INV_2_32;
-                    let (wc, t, inv) = (w.clamp(0.001, 0.999), phase_unit(p), inverse(d));
+                    let (wc, t, inv) = (pulse_width(w), phase_unit(p), inverse(d));
                     let naive = if t < wc { 1.0 } else { -1.0 };
                     let want = naive + 2.0 * (blep4(phase_turns(p) * inv) - blep4(nearest_turn(t - wc) * inv));
                     assert_eq!(v.to_bits(), want.to_bits(), "{f} Hz width {w}");
@@ -326,6 +359,43 @@ mod tests {
             assert!((blamp4(x - 1e-4) - blamp4(x + 1e-4)).abs() < 1e-4);
         }
         assert!((blamp4(0.0) - 0.233_333).abs() < 1e-5);
+    }
+
+    #[test]
+    fn every_shape_stays_bounded_whatever_its_inputs() {
+        let sr = 48_000.0;
+        let wild = [
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e30,
+            -1e30,
+            0.0,
+            24_000.0,
+            1e-30,
+            440.0,
+        ];
+        for shape in [Shape::Sine, Shape::Saw, Shape::Square, Shape::Triangle, Shape::Phasor] {
+            let mut osc = Osc::new(shape, sr);
+            assert!(osc.bounded());
+            let mut outs = [[0.0; MAX_BLOCK]];
+            for (i, &f) in wild.iter().enumerate() {
+                for &w in &wild {
+                    // Steady and changing frequencies both.
+                    let freq: Vec<f32> = (0..MAX_BLOCK)
+                        .map(|k| if k % 3 == 0 { wild[(i + k) % 9] } else { f })
+                        .collect();
+                    for fr in [&[f; MAX_BLOCK][..], &freq] {
+                        osc.process(&Ctx::new(sr, MAX_BLOCK, 0.0, 120.0), &[fr, &[w; MAX_BLOCK]], &mut outs);
+                        assert!(
+                            outs[0].iter().all(|v| v.abs() <= 2.0),
+                            "{shape:?} freq {f} width {w}: {:?}",
+                            outs[0]
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub struct Slot {
     pub from: Option<usize>,
     /// Set when the node produced NaN/inf or ran away; it then outputs silence.
     pub fault: Option<FaultKind>,
+    /// Whether its output is checked for faults (not for processors that are `bounded` by construction).
+    pub checked: bool,
 }
 
 pub struct Graph {
@@ -155,6 +157,9 @@ impl Graph {
                 *dst = &block.unwrap_or(&ZEROS)[..len];
             }
             proc.process(ctx, &ins[..count], outs);
+            if !cur.checked {
+                continue;
+            }
             if let Some(kind) = check(outs, n) {
                 cur.fault = Some(kind);
                 for o in &mut cur.outs {

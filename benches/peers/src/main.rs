@@ -93,8 +93,8 @@ fn main() {
             .enumerate()
             .map(|(i, r)| match r {
                 None => "n/a".to_string(),
-                Some(t) if i == 0 => format!("**{:.1}** ({:.1})", t.median, t.best),
-                Some(t) => format!("{:.1} ({:.1}) ×{:.2}", t.median, t.best, t.median / ours),
+                Some(t) if i == 0 => format!("**{:.2}** ({:.2})", t.median, t.best),
+                Some(t) => format!("{:.2} ({:.2}) ×{:.2}", t.median, t.best, t.median / ours),
             })
             .collect();
         let fastest = results[1..].iter().flatten().map(|t| t.median).fold(f64::INFINITY, f64::min);
