@@ -1,4 +1,4 @@
-//! Fast, branch-free approximations of sin, tan and tanh, written so loops over blocks vectorise. Pure, any thread.
+//! Fast, branch-free approximations of sin and tanh, written so loops over blocks vectorise. Pure, any thread.
 
 /// 2^-32: turns per unit of a `u32` phase.
 pub const INV_2_32: f32 = 1.0 / 4_294_967_296.0;
@@ -26,7 +26,7 @@ pub fn sin_phase(p: u32) -> f32 {
 /// (3.4e-9, below float rounding), one term shorter than the Taylor series of the same accuracy.
 #[inline]
 #[allow(clippy::approx_constant)] // the fitted first coefficient, a little below 2π
-fn sin_quarter(x: f32) -> f32 {
+pub fn sin_quarter(x: f32) -> f32 {
     let x2 = x * x;
     let p = 39.536_69f32;
     let p = p * x2 - 76.549_78;
@@ -60,13 +60,6 @@ pub fn phase_scale(sample_rate: f32) -> f32 {
     (4_294_967_296.0f64 / f64::from(sample_rate)) as f32
 }
 
-/// tan(π·fc/sr) for the filters' prewarping, `ratio` = fc/sr in (0, 0.5).
-#[inline]
-pub fn tan_pi(ratio: f32) -> f32 {
-    let t = ratio * 0.5;
-    sin_turns(t) / sin_turns(0.25 - t)
-}
-
 /// A tanh-shaped soft clipper: exact at 0 and ±3 and beyond, within 2.5% between.
 #[inline]
 pub fn soft_clip(x: f32) -> f32 {
@@ -89,16 +82,6 @@ mod tests {
             worst = worst.max(err);
         }
         assert!(worst < 3e-7, "{worst}");
-    }
-
-    #[test]
-    fn tan_matches_std_up_to_near_nyquist() {
-        for i in 1..490 {
-            let r = i as f32 / 1000.0;
-            let want = (std::f32::consts::PI * r).tan();
-            let got = tan_pi(r);
-            assert!((got - want).abs() / want < 1e-5, "{r}: {got} vs {want}");
-        }
     }
 
     #[test]
