@@ -1,186 +1,263 @@
-//! The state-variable filter four samples at a time: each output, and the state four samples on, is a linear
+//! The state-variable filter four samples at a time. Each output, and the state four samples on, is a linear
 //! function of the state at the group's start and the group's inputs. With those weights worked out first (in
-//! loops with no carried state, which run as vector code), the chain from one state to the next that bounds a
-//! filter's speed takes one step per four samples instead of one per sample. Audio thread.
+//! loops over groups with no carried state, which run as vector code), the chain from one state to the next that
+//! bounds a filter's speed takes one step per four samples instead of one per sample. Groups count from the
+//! node's first frame: a block that ends inside a group outputs its frames so far and carries their inputs into
+//! the next block, which redoes the group with the same arithmetic, so every frame's value is the same however
+//! the blocks are cut. Audio thread.
+
+// Loops index many parallel lane arrays at once; zipping six iterators would hide the algebra.
+#![allow(clippy::needless_range_loop)]
 
 use super::{HIGH, LOW};
-use crate::dsp::MAX_BLOCK;
+use crate::dsp::{MAX_BLOCK, is_constant};
 
-/// A steady filter four samples at a time. Each of the four outputs, and the state four samples on, is a fixed
-/// linear function of the state at the start and the four inputs; with those weights precomputed, the chain from
-/// one state to the next is one step per four samples instead of one per sample, and the outputs, which nothing
-/// waits on, run as vector code. The weights are worked out in f64, so the result stays within float rounding of
-/// the sample-by-sample filter.
+/// Groups in a block plus the one carried in.
+pub const SPAN: usize = MAX_BLOCK / 4 + 1;
+const FRAMES: usize = 4 * SPAN;
+
+/// Frames by position in their group of four, then by group: `[j][g]` is frame `4g + j`. Loops over `g` then run
+/// four groups per vector instruction.
+pub type Lanes = [[f32; SPAN]; 4];
+
+/// The group under way between blocks.
 #[derive(Clone)]
-pub struct Quad {
-    /// The `(cutoff, q)` the weights were made for.
-    pub made_for: Option<(f32, f32)>,
-    /// `out[t][j]`: weight of term `t` (s1, s2, x0, x1, x2, x3) in output `j`.
-    out: [[f32; 4]; 6],
-    /// `next[c][t]`: weight of term `t` in state component `c` four samples on.
-    next: [[f32; 6]; 2],
+pub struct Carry {
+    /// The state at the group's start.
+    pub start: (f32, f32),
+    seen: usize,
+    x: [f32; 3],
+    cutoff: [f32; 3],
+    q: [f32; 3],
 }
 
-impl Quad {
-    pub const NONE: Self = Self {
-        made_for: None,
-        out: [[0.0; 4]; 6],
-        next: [[0.0; 6]; 2],
+impl Carry {
+    pub const EMPTY: Self = Self {
+        start: (0.0, 0.0),
+        seen: 0,
+        x: [0.0; 3],
+        cutoff: [0.0; 3],
+        q: [0.0; 3],
+    };
+}
+
+/// A block's inputs with the carried frames in front, so that frame 0 starts a group.
+#[derive(Clone)]
+pub struct Virtual {
+    pub x: [f32; FRAMES],
+    pub cutoff: [f32; FRAMES],
+    pub q: [f32; FRAMES],
+    seen: usize,
+    len: usize,
+}
+
+impl Virtual {
+    pub const EMPTY: Self = Self {
+        x: [0.0; FRAMES],
+        cutoff: [0.0; FRAMES],
+        q: [0.0; FRAMES],
+        seen: 0,
+        len: 0,
     };
 
-    /// Weights for the 2×2 update `c` (see `coefs`), the output being `low` (v2), `high` or `band` (v1).
-    pub fn new(mode: u8, c: [f32; 7]) -> Self {
-        let [m11, m12, m21, m22, b1, b2, k] = c.map(f64::from);
-        // A state as its weights over the six terms; it starts as s itself.
-        let mut state = [[0f64; 6]; 2];
-        state[0][0] = 1.0;
-        state[1][1] = 1.0;
-        let mut q = Self::NONE;
-        for j in 0..4 {
-            let mut next = [[0f64; 6]; 2];
-            for t in 0..6 {
-                next[0][t] = m11 * state[0][t] + m12 * state[1][t];
-                next[1][t] = m21 * state[0][t] + m22 * state[1][t];
-            }
-            next[0][2 + j] += b1;
-            next[1][2 + j] += b2;
-            for t in 0..6 {
-                let (v1, v2) = (0.5 * (state[0][t] + next[0][t]), 0.5 * (state[1][t] + next[1][t]));
-                let x = if t == 2 + j { 1.0 } else { 0.0 };
-                q.out[t][j] = match mode {
-                    LOW => v2,
-                    HIGH => x - k * v1 - v2,
-                    _ => v1,
-                } as f32;
-            }
-            state = next;
-        }
-        q.next = state.map(|c| c.map(|w| w as f32));
-        q
+    /// Take the next block, behind the frames `c` carries.
+    pub fn fill(&mut self, c: &Carry, x: &[f32], cutoff: &[f32], q: &[f32]) {
+        let seen = c.seen.min(3);
+        let n = x.len().min(MAX_BLOCK);
+        let put = |a: &mut [f32; FRAMES], carried: &[f32; 3], now: &[f32], pad: f32| {
+            a[..seen].copy_from_slice(&carried[..seen]);
+            a[seen..seen + n].copy_from_slice(&now[..n]);
+            // Frames past the end run through the group arithmetic too (their outputs unused): keep them tame.
+            a[seen + n..].fill(pad);
+        };
+        put(&mut self.x, &c.x, x, 0.0);
+        put(&mut self.cutoff, &c.cutoff, cutoff, 1000.0);
+        put(&mut self.q, &c.q, q, 0.7);
+        (self.seen, self.len) = (seen, seen + n);
     }
 
-    /// Four samples from state `s`; returns the state after them.
-    #[inline]
-    pub fn run(&self, (s1, s2): (f32, f32), x: &[f32], o: &mut [f32]) -> (f32, f32) {
-        let (x0, x1, x2, x3) = (x[0], x[1], x[2], x[3]);
-        let w = &self.out;
-        for j in 0..4 {
-            o[j] = ((w[2][j] * x0 + w[3][j] * x1) + (w[4][j] * x2 + w[5][j] * x3)) + (w[0][j] * s1 + w[1][j] * s2);
+    /// Groups begun, the last possibly unfinished.
+    pub fn groups(&self) -> usize {
+        self.len.div_ceil(4)
+    }
+
+    /// The cutoff and q, when neither moves.
+    pub fn steady(&self) -> Option<(f32, f32)> {
+        let (c, q) = (&self.cutoff[..self.len], &self.q[..self.len]);
+        (is_constant(c) && is_constant(q))
+            .then(|| (c.first().copied().unwrap_or(1000.0), q.first().copied().unwrap_or(0.7)))
+    }
+
+    pub fn lanes(a: &[f32; FRAMES]) -> Lanes {
+        let mut t = [[0f32; SPAN]; 4];
+        for (g, c) in a.chunks_exact(4).enumerate() {
+            for (lane, &v) in t.iter_mut().zip(c) {
+                lane[g] = v;
+            }
         }
-        let [a, b] = &self.next;
-        let u1 = (a[2] * x0 + a[3] * x1) + (a[4] * x2 + a[5] * x3);
-        let u2 = (b[2] * x0 + b[3] * x1) + (b[4] * x2 + b[5] * x3);
-        ((a[0] * s1 + u1) + a[1] * s2, (b[1] * s2 + u2) + b[0] * s1)
+        t
+    }
+
+    /// What the next block needs: the unfinished group's start state (`start`, after the whole groups) and its
+    /// frames. A state gone non-finite (a NaN input) starts again from silence rather than poisoning the filter.
+    pub fn carry(&self, start: (f32, f32)) -> Carry {
+        let seen = self.len % 4;
+        let from = self.len - seen;
+        let mut c = Carry::EMPTY;
+        if start.0.is_finite() && start.1.is_finite() {
+            c.start = start;
+        }
+        c.seen = seen;
+        for k in 0..seen {
+            c.x[k] = if self.x[from + k].is_finite() {
+                self.x[from + k]
+            } else {
+                0.0
+            };
+            c.cutoff[k] = self.cutoff[from + k];
+            c.q[k] = self.q[from + k];
+        }
+        c
     }
 }
 
-/// Groups in a block.
-const GROUPS: usize = MAX_BLOCK / 4;
-
-/// A filter whose cutoff or q moves, four samples at a time. The per-sample updates `A·s + B·x` (with `A`, `B`
-/// from `coefs`) of one group compose into one; for each group the weights of every output over the start state,
-/// and the group's own update, come first, in a loop over groups that vectorises.
+/// Per frame, by group: the update's distinct entries `[m11, 2·a2, m22, b2, k]` (see `Svf::parts`).
+#[derive(Clone)]
 pub struct Sweep {
-    /// Per sample: the update's entries (`m12 = −two_a2`, `m21 = b1 = two_a2`) and k, for the high output.
-    pub m11: [f32; MAX_BLOCK],
-    pub two_a2: [f32; MAX_BLOCK],
-    pub m22: [f32; MAX_BLOCK],
-    pub b2: [f32; MAX_BLOCK],
-    pub k: [f32; MAX_BLOCK],
+    pub coef: [Lanes; 5],
 }
 
-/// Per group: each output's weights over the start state (p1, p2) plus what the inputs add (w), and the group's
-/// whole update (m, u).
-struct Weights {
-    p1: [f32; MAX_BLOCK],
-    p2: [f32; MAX_BLOCK],
-    w: [f32; MAX_BLOCK],
-    m: [[f32; GROUPS]; 4],
-    u: [[f32; GROUPS]; 2],
+/// Weights over the start state (`p1`, `p2`) and what the inputs add (`w`), per output or per state component.
+struct Affine<const N: usize> {
+    p1: [[f32; SPAN]; N],
+    p2: [[f32; SPAN]; N],
+    w: [[f32; SPAN]; N],
+}
+
+impl<const N: usize> Affine<N> {
+    const ZERO: Self = Self {
+        p1: [[0.0; SPAN]; N],
+        p2: [[0.0; SPAN]; N],
+        w: [[0.0; SPAN]; N],
+    };
 }
 
 impl Sweep {
-    pub const fn new() -> Self {
-        Self {
-            m11: [0.0; MAX_BLOCK],
-            two_a2: [0.0; MAX_BLOCK],
-            m22: [0.0; MAX_BLOCK],
-            b2: [0.0; MAX_BLOCK],
-            k: [0.0; MAX_BLOCK],
-        }
-    }
+    pub const ZERO: Self = Self {
+        coef: [[[0.0; SPAN]; 4]; 5],
+    };
 
-    /// The whole groups of `x` (its length rounded down to four) from state `s`; returns the state after them.
-    pub fn run(&self, mode: u8, s: (f32, f32), x: &[f32], out: &mut [f32]) -> (f32, f32) {
-        let groups = (x.len() / 4).min(GROUPS);
-        let mut wt = Weights {
-            p1: [0.0; MAX_BLOCK],
-            p2: [0.0; MAX_BLOCK],
-            w: [0.0; MAX_BLOCK],
-            m: [[0.0; GROUPS]; 4],
-            u: [[0.0; GROUPS]; 2],
-        };
-        for g in 0..groups {
-            self.weigh(mode, g, &x[4 * g..4 * g + 4], &mut wt);
+    /// Run the block `v` from `start`, the state at its frame 0; writes the block's own frames (not the carried
+    /// ones) to `out` and returns the start state of its unfinished group (or the state after it, if none).
+    /// `steady`: every frame has the same coefficients.
+    pub fn run<const MODE: u8>(&self, steady: bool, start: (f32, f32), v: &Virtual, out: &mut [f32]) -> (f32, f32) {
+        let (groups, whole) = (v.groups().min(SPAN), v.len / 4);
+        let xt = Virtual::lanes(&v.x);
+        let mut y = Affine::<4>::ZERO;
+        // The state's weights through the group: rows s1 and s2 of the composed update.
+        let mut st = Affine::<2>::ZERO;
+        // Held coefficients give every group the same weights over its start state: work them out once.
+        let to = if steady { 1 } else { SPAN };
+        for j in 0..4 {
+            self.start_part::<MODE>(j, to, &mut st, &mut y);
+            self.input_part::<MODE>(j, &xt[j], &mut st, &mut y);
         }
-        // The only carried dependency: one 2×2 step per group.
-        let mut starts = [(0f32, 0f32); GROUPS];
-        let (mut s1, mut s2) = s;
-        for (g, start) in starts.iter_mut().enumerate().take(groups) {
-            *start = (s1, s2);
-            let [m11, m12, m21, m22] = [wt.m[0][g], wt.m[1][g], wt.m[2][g], wt.m[3][g]];
-            (s1, s2) = ((m11 * s1 + wt.u[0][g]) + m12 * s2, (m22 * s2 + wt.u[1][g]) + m21 * s1);
-        }
-        for (g, &(a, b)) in starts.iter().enumerate().take(groups) {
-            for i in 4 * g..4 * g + 4 {
-                out[i] = wt.p1[i] * a + wt.p2[i] * b + wt.w[i];
+        if steady {
+            for a in [&mut y.p1, &mut y.p2]
+                .into_iter()
+                .flatten()
+                .chain([&mut st.p1, &mut st.p2].into_iter().flatten())
+            {
+                let first = a[0];
+                a.fill(first);
             }
         }
+        // The only carried dependency: one 2×2 step per whole group.
+        let (mut start1, mut start2) = ([0f32; SPAN], [0f32; SPAN]);
+        let (mut s1, mut s2) = start;
+        for g in 0..groups {
+            (start1[g], start2[g]) = (s1, s2);
+            if g < whole {
+                let (a, b) = (
+                    (st.p1[0][g] * s1 + st.w[0][g]) + st.p2[0][g] * s2,
+                    (st.p2[1][g] * s2 + st.w[1][g]) + st.p1[1][g] * s1,
+                );
+                (s1, s2) = (a, b);
+            }
+        }
+        let mut frames = [0f32; FRAMES];
+        for j in 0..4 {
+            for g in 0..SPAN {
+                frames[4 * g + j] = (y.p1[j][g] * start1[g] + y.p2[j][g] * start2[g]) + y.w[j][g];
+            }
+        }
+        let n = out.len().min(v.len - v.seen);
+        out[..n].copy_from_slice(&frames[v.seen..v.seen + n]);
         (s1, s2)
     }
 
-    /// Group `g`: walks the state's weights (over the start state: `m`, and over the inputs: `u`) through its four
-    /// samples, taking each output's weights on the way.
-    #[inline(always)]
-    fn weigh(&self, mode: u8, g: usize, x: &[f32], wt: &mut Weights) {
-        let mut m = [1f32, 0.0, 0.0, 1.0];
-        let mut u = [0f32; 2];
-        for (j, &xj) in x.iter().enumerate().take(4) {
-            let i = 4 * g + j;
-            let (a11, a12, a21, a22) = (self.m11[i], -self.two_a2[i], self.two_a2[i], self.m22[i]);
-            let (b1, b2) = (self.two_a2[i], self.b2[i]);
-            let nm = if j == 0 {
-                [a11, a12, a21, a22]
+    /// Position `j` of groups `..to`, the part over the start state: the state's weights one sample on, and
+    /// output `j`'s (the means of the state before and after the sample, through the output's mix).
+    #[inline]
+    fn start_part<const MODE: u8>(&self, j: usize, to: usize, st: &mut Affine<2>, y: &mut Affine<4>) {
+        let [m11, two_a2, m22, _, k] = &self.coef;
+        for g in 0..to.min(SPAN) {
+            let (a11, t2, a22) = (m11[j][g], two_a2[j][g], m22[j][g]);
+            let (a12, a21) = (-t2, t2);
+            // Before the sample: the identity at the group's start.
+            let old = if j == 0 {
+                [[1.0, 0.0], [0.0, 1.0]]
+            } else {
+                [[st.p1[0][g], st.p2[0][g]], [st.p1[1][g], st.p2[1][g]]]
+            };
+            let [r1, r2] = old;
+            let new = if j == 0 {
+                [[a11, a12], [a21, a22]]
             } else {
                 [
-                    a11 * m[0] + a12 * m[2],
-                    a11 * m[1] + a12 * m[3],
-                    a21 * m[0] + a22 * m[2],
-                    a21 * m[1] + a22 * m[3],
+                    [a11 * r1[0] + a12 * r2[0], a11 * r1[1] + a12 * r2[1]],
+                    [a21 * r1[0] + a22 * r2[0], a21 * r1[1] + a22 * r2[1]],
                 ]
             };
-            let nu = if j == 0 {
-                [b1 * xj, b2 * xj]
+            let v1 = [0.5 * (r1[0] + new[0][0]), 0.5 * (r1[1] + new[0][1])];
+            let v2 = [0.5 * (r2[0] + new[1][0]), 0.5 * (r2[1] + new[1][1])];
+            let o = match MODE {
+                LOW => v2,
+                HIGH => [-k[j][g] * v1[0] - v2[0], -k[j][g] * v1[1] - v2[1]],
+                _ => v1,
+            };
+            (y.p1[j][g], y.p2[j][g]) = (o[0], o[1]);
+            for (c, row) in new.iter().enumerate() {
+                (st.p1[c][g], st.p2[c][g]) = (row[0], row[1]);
+            }
+        }
+    }
+
+    /// Position `j` of every group, the part the inputs add.
+    #[inline]
+    fn input_part<const MODE: u8>(&self, j: usize, x: &[f32; SPAN], st: &mut Affine<2>, y: &mut Affine<4>) {
+        let [m11, two_a2, m22, b2, k] = &self.coef;
+        // Every group, used or not: a fixed count vectorises, and unused groups only see tame padding.
+        for g in 0..SPAN {
+            let (a11, t2, a22, b2) = (m11[j][g], two_a2[j][g], m22[j][g], b2[j][g]);
+            let (a12, a21, b1) = (-t2, t2, t2);
+            let xv = x[g];
+            let old = if j == 0 { [0.0, 0.0] } else { [st.w[0][g], st.w[1][g]] };
+            let new = if j == 0 {
+                [b1 * xv, b2 * xv]
             } else {
-                [(a11 * u[0] + a12 * u[1]) + b1 * xj, (a21 * u[0] + a22 * u[1]) + b2 * xj]
+                [
+                    (a11 * old[0] + a12 * old[1]) + b1 * xv,
+                    (a21 * old[0] + a22 * old[1]) + b2 * xv,
+                ]
             };
-            // v1, v2: the means of the state before and after the sample, as weights.
-            let v1 = [0.5 * (m[0] + nm[0]), 0.5 * (m[1] + nm[1]), 0.5 * (u[0] + nu[0])];
-            let v2 = [0.5 * (m[2] + nm[2]), 0.5 * (m[3] + nm[3]), 0.5 * (u[1] + nu[1])];
-            let (p1, p2, w) = match mode {
-                LOW => (v2[0], v2[1], v2[2]),
-                HIGH => {
-                    let k = self.k[i];
-                    (-k * v1[0] - v2[0], -k * v1[1] - v2[1], xj - k * v1[2] - v2[2])
-                }
-                _ => (v1[0], v1[1], v1[2]),
+            let (v1, v2) = (0.5 * (old[0] + new[0]), 0.5 * (old[1] + new[1]));
+            y.w[j][g] = match MODE {
+                LOW => v2,
+                HIGH => xv - k[j][g] * v1 - v2,
+                _ => v1,
             };
-            (wt.p1[i], wt.p2[i], wt.w[i]) = (p1, p2, w);
-            (m, u) = (nm, nu);
+            (st.w[0][g], st.w[1][g]) = (new[0], new[1]);
         }
-        for (c, v) in m.iter().enumerate() {
-            wt.m[c][g] = *v;
-        }
-        (wt.u[0][g], wt.u[1][g]) = (u[0], u[1]);
     }
 }
