@@ -20,28 +20,8 @@ const FRAMES: usize = 4 * SPAN;
 /// four groups per vector instruction.
 pub type Lanes = [[f32; SPAN]; 4];
 
-/// The group under way between blocks.
-#[derive(Clone)]
-pub struct Carry {
-    /// The state at the group's start.
-    pub start: (f32, f32),
-    seen: usize,
-    x: [f32; 3],
-    cutoff: [f32; 3],
-    q: [f32; 3],
-}
-
-impl Carry {
-    pub const EMPTY: Self = Self {
-        start: (0.0, 0.0),
-        seen: 0,
-        x: [0.0; 3],
-        cutoff: [0.0; 3],
-        q: [0.0; 3],
-    };
-}
-
-/// A block's inputs with the carried frames in front, so that frame 0 starts a group.
+/// A block's inputs with the frames of the unfinished group before it in front, so that frame 0 starts a group.
+/// It lives in the node: after a block, those frames are its own last `len % 4`.
 #[derive(Clone)]
 pub struct Virtual {
     pub x: [f32; FRAMES],
@@ -60,19 +40,29 @@ impl Virtual {
         len: 0,
     };
 
-    /// Take the next block, behind the frames `c` carries.
-    pub fn fill(&mut self, c: &Carry, x: &[f32], cutoff: &[f32], q: &[f32]) {
-        let seen = c.seen.min(3);
+    /// Take the next block, behind the unfinished group's frames of the last one. A non-finite input carried over
+    /// becomes 0, so a NaN doesn't poison the group it falls in for ever.
+    pub fn fill(&mut self, x: &[f32], cutoff: &[f32], q: &[f32]) {
+        let seen = self.len % 4;
+        let from = self.len - seen;
         let n = x.len().min(MAX_BLOCK);
-        let put = |a: &mut [f32; FRAMES], carried: &[f32; 3], now: &[f32], pad: f32| {
-            a[..seen].copy_from_slice(&carried[..seen]);
+        let put = |a: &mut [f32; FRAMES], now: &[f32], pad: f32| {
+            // At most three frames: a loop, not `copy_within`, whose library call costs more than the copy.
+            for k in 0..seen {
+                a[k] = a[from + k];
+            }
             a[seen..seen + n].copy_from_slice(&now[..n]);
             // Frames past the end run through the group arithmetic too (their outputs unused): keep them tame.
             a[seen + n..].fill(pad);
         };
-        put(&mut self.x, &c.x, x, 0.0);
-        put(&mut self.cutoff, &c.cutoff, cutoff, 1000.0);
-        put(&mut self.q, &c.q, q, 0.7);
+        put(&mut self.x, x, 0.0);
+        put(&mut self.cutoff, cutoff, 1000.0);
+        put(&mut self.q, q, 0.7);
+        for v in &mut self.x[..seen] {
+            if !v.is_finite() {
+                *v = 0.0;
+            }
+        }
         (self.seen, self.len) = (seen, seen + n);
     }
 
@@ -97,37 +87,24 @@ impl Virtual {
         }
         t
     }
-
-    /// What the next block needs: the unfinished group's start state (`start`, after the whole groups) and its
-    /// frames. A state gone non-finite (a NaN input) starts again from silence rather than poisoning the filter.
-    pub fn carry(&self, start: (f32, f32)) -> Carry {
-        let seen = self.len % 4;
-        let from = self.len - seen;
-        let mut c = Carry::EMPTY;
-        if start.0.is_finite() && start.1.is_finite() {
-            c.start = start;
-        }
-        c.seen = seen;
-        for k in 0..seen {
-            c.x[k] = if self.x[from + k].is_finite() {
-                self.x[from + k]
-            } else {
-                0.0
-            };
-            c.cutoff[k] = self.cutoff[from + k];
-            c.q[k] = self.q[from + k];
-        }
-        c
-    }
 }
 
-/// Per frame, by group: the update's distinct entries `[m11, 2·a2, m22, b2, k]` (see `Svf::parts`).
+/// The weights of a block's groups.
 #[derive(Clone)]
 pub struct Sweep {
+    /// Per frame, by group: the update's distinct entries `[m11, 2·a2, m22, b2, k]` (see `Svf::parts`).
     pub coef: [Lanes; 5],
+    /// Each output's weights, by position and group.
+    y: Affine<4>,
+    /// The state's weights through the group, ending as the group's whole update: rows s1 and s2.
+    st: Affine<2>,
+    /// The cutoff and q that `coef` and the weights over the start state hold for every frame, if they do: a
+    /// filter that holds still works them out once, not every block.
+    pub held: Option<(f32, f32)>,
 }
 
 /// Weights over the start state (`p1`, `p2`) and what the inputs add (`w`), per output or per state component.
+#[derive(Clone)]
 struct Affine<const N: usize> {
     p1: [[f32; SPAN]; N],
     p2: [[f32; SPAN]; N],
@@ -145,33 +122,37 @@ impl<const N: usize> Affine<N> {
 impl Sweep {
     pub const ZERO: Self = Self {
         coef: [[[0.0; SPAN]; 4]; 5],
+        y: Affine::ZERO,
+        st: Affine::ZERO,
+        held: None,
     };
+
+    /// The weights over the start state for `held` coefficients: every group has the same ones, worked out for
+    /// the first and copied. (For moving ones `run` works them out group by group, next to the inputs' part.)
+    pub fn weigh_held<const MODE: u8>(&mut self) {
+        for j in 0..4 {
+            self.start_part::<MODE>(j, 1);
+        }
+        let (y, st) = (&mut self.y, &mut self.st);
+        let rows = [&mut y.p1, &mut y.p2].into_iter().flatten();
+        for a in rows.chain([&mut st.p1, &mut st.p2].into_iter().flatten()) {
+            let first = a[0];
+            a.fill(first);
+        }
+    }
 
     /// Run the block `v` from `start`, the state at its frame 0; writes the block's own frames (not the carried
     /// ones) to `out` and returns the start state of its unfinished group (or the state after it, if none).
-    /// `steady`: every frame has the same coefficients.
-    pub fn run<const MODE: u8>(&self, steady: bool, start: (f32, f32), v: &Virtual, out: &mut [f32]) -> (f32, f32) {
+    pub fn run<const MODE: u8>(&mut self, start: (f32, f32), v: &Virtual, out: &mut [f32]) -> (f32, f32) {
         let (groups, whole) = (v.groups().min(SPAN), v.len / 4);
         let xt = Virtual::lanes(&v.x);
-        let mut y = Affine::<4>::ZERO;
-        // The state's weights through the group: rows s1 and s2 of the composed update.
-        let mut st = Affine::<2>::ZERO;
-        // Held coefficients give every group the same weights over its start state: work them out once.
-        let to = if steady { 1 } else { SPAN };
         for j in 0..4 {
-            self.start_part::<MODE>(j, to, &mut st, &mut y);
-            self.input_part::<MODE>(j, &xt[j], &mut st, &mut y);
-        }
-        if steady {
-            for a in [&mut y.p1, &mut y.p2]
-                .into_iter()
-                .flatten()
-                .chain([&mut st.p1, &mut st.p2].into_iter().flatten())
-            {
-                let first = a[0];
-                a.fill(first);
+            if self.held.is_none() {
+                self.start_part::<MODE>(j, SPAN);
             }
+            self.input_part::<MODE>(j, &xt[j]);
         }
+        let (y, st) = (&self.y, &self.st);
         // The only carried dependency: one 2×2 step per whole group.
         let (mut start1, mut start2) = ([0f32; SPAN], [0f32; SPAN]);
         let (mut s1, mut s2) = start;
@@ -199,8 +180,13 @@ impl Sweep {
     /// Position `j` of groups `..to`, the part over the start state: the state's weights one sample on, and
     /// output `j`'s (the means of the state before and after the sample, through the output's mix).
     #[inline]
-    fn start_part<const MODE: u8>(&self, j: usize, to: usize, st: &mut Affine<2>, y: &mut Affine<4>) {
-        let [m11, two_a2, m22, _, k] = &self.coef;
+    fn start_part<const MODE: u8>(&mut self, j: usize, to: usize) {
+        let Self {
+            coef: [m11, two_a2, m22, _, k],
+            y,
+            st,
+            ..
+        } = self;
         for g in 0..to.min(SPAN) {
             let (a11, t2, a22) = (m11[j][g], two_a2[j][g], m22[j][g]);
             let (a12, a21) = (-t2, t2);
@@ -235,8 +221,13 @@ impl Sweep {
 
     /// Position `j` of every group, the part the inputs add.
     #[inline]
-    fn input_part<const MODE: u8>(&self, j: usize, x: &[f32; SPAN], st: &mut Affine<2>, y: &mut Affine<4>) {
-        let [m11, two_a2, m22, b2, k] = &self.coef;
+    fn input_part<const MODE: u8>(&mut self, j: usize, x: &[f32; SPAN]) {
+        let Self {
+            coef: [m11, two_a2, m22, b2, k],
+            y,
+            st,
+            ..
+        } = self;
         // Every group, used or not: a fixed count vectorises, and unused groups only see tame padding.
         for g in 0..SPAN {
             let (a11, t2, a22, b2) = (m11[j][g], two_a2[j][g], m22[j][g], b2[j][g]);
