@@ -90,9 +90,8 @@ impl Meter {
                 let (x, y) = (a[k], b[k]);
                 o[2 * k] = x;
                 o[2 * k + 1] = y;
-                // Compare and select, not `max` (whose NaN rule keeps it scalar).
-                pl[k] = if x.abs() > pl[k] { x.abs() } else { pl[k] };
-                pr[k] = if y.abs() > pr[k] { y.abs() } else { pr[k] };
+                louder(&mut pl[k], x);
+                louder(&mut pr[k], y);
                 el[k] += x * x;
                 er[k] += y * y;
             }
@@ -105,8 +104,8 @@ impl Meter {
         for ((o, &x), &y) in tail {
             o[0] = x;
             o[1] = y;
-            pl[0] = pl[0].max(x.abs());
-            pr[0] = pr[0].max(y.abs());
+            louder(&mut pl[0], x);
+            louder(&mut pr[0], y);
             el[0] += x * x;
             er[0] += y * y;
         }
@@ -114,9 +113,13 @@ impl Meter {
 
     /// Publish peak, RMS and gain reduction of the window, and start the next.
     fn publish(&mut self, telemetry: &Telemetry) {
-        let peak = self
-            .peak
-            .map(|p| p.iter().fold(0f32, |m, &v| if v > m { v } else { m }));
+        let peak = self.peak.map(|lanes| {
+            let mut p = 0f32;
+            for &v in &lanes {
+                louder(&mut p, v);
+            }
+            p
+        });
         let rms = self
             .energy
             .map(|e| (e.iter().sum::<f32>() / self.frames.max(1) as f32).sqrt());
@@ -129,6 +132,13 @@ impl Meter {
         telemetry.store_block(peak, rms, reduction);
         *self = Self::NEW;
     }
+}
+
+/// Keep the larger magnitude. Compare and select, not `max`, whose NaN rule keeps the meter loop scalar.
+#[inline]
+fn louder(peak: &mut f32, x: f32) {
+    let a = x.abs();
+    *peak = if a > *peak { a } else { *peak };
 }
 
 /// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
@@ -400,5 +410,42 @@ impl Engine {
     /// Whether the control side has gone away.
     pub fn is_abandoned(&self) -> bool {
         self.rx.is_abandoned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::{self, Settings};
+
+    fn engine() -> (Engine, EngineHandle) {
+        let src = "sine 1000 -> gain 0.5 -> out.left\nsine 1000 -> gain 0.25 -> out.right\n";
+        let (graph, _) = compile::compile(src, &Settings::default()).expect("compiles");
+        pair(graph, 48_000.0, MasterConfig::raw())
+    }
+
+    fn run(e: &mut Engine, frames: usize, callback: usize) {
+        let mut buf = vec![0.0; 2 * callback];
+        for _ in 0..frames / callback {
+            e.process(&mut buf);
+        }
+    }
+
+    #[test]
+    fn meters_publish_peak_and_rms_of_each_side_once_a_window_is_full() {
+        let (mut e, h) = engine();
+        run(&mut e, METER_WINDOW - 64, 64);
+        assert_eq!(h.levels().peak, [0.0, 0.0], "published before the window was full");
+        run(&mut e, 64, 64);
+        let l = h.levels();
+        for (side, amp) in [0.5f32, 0.25].into_iter().enumerate() {
+            assert!((l.peak[side] - amp).abs() < 2e-3 * amp, "peak {side}: {}", l.peak[side]);
+            let want = amp / std::f32::consts::SQRT_2;
+            assert!((l.rms[side] - want).abs() < 1e-2 * want, "rms {side}: {}", l.rms[side]);
+        }
+        // Read peaks reset; a callback longer than the window publishes at its end.
+        assert_eq!(h.levels().peak, [0.0, 0.0]);
+        run(&mut e, 3 * METER_WINDOW, 3 * METER_WINDOW);
+        assert!((h.levels().peak[0] - 0.5).abs() < 1e-3);
     }
 }

@@ -5,24 +5,41 @@ use super::fast::{INV_2_32, increment, phase_scale, phase_turns, phase_unit, sin
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
 
 /// Advance `phase` through the block: fills `ph` with each frame's phase and `dt` with its increment in turns.
-/// The only loop with a carried dependency; everything after it vectorises.
 #[inline]
 fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], dt: &mut [f32; MAX_BLOCK]) {
-    let mut p = *phase;
     if super::is_constant(freq) {
         let inc = increment(freq.first().copied().unwrap_or(0.0), k);
-        dt.fill((inc as i32).unsigned_abs() as f32 * INV_2_32);
-        steady(p, inc, ph, |p| p);
-        *phase = p.wrapping_add(inc.wrapping_mul(freq.len() as u32));
+        dt.fill(turns(inc));
+        steady(*phase, inc, ph, |p| p);
+        *phase = phase.wrapping_add(inc.wrapping_mul(freq.len() as u32));
         return;
     }
-    for ((slot, d), &f) in ph.iter_mut().zip(dt.iter_mut()).zip(freq) {
-        let inc = increment(f, k);
+    let mut inc = [0u32; MAX_BLOCK];
+    moving(phase, k, freq, ph, &mut inc);
+    for (d, &i) in dt.iter_mut().zip(&inc) {
+        *d = turns(i);
+    }
+}
+
+/// Each frame's phase (`ph`) and increment (`inc`) for a frequency that moves: increments first, then phases;
+/// only that second loop carries a dependency, one integer add per frame.
+#[inline]
+fn moving(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], inc: &mut [u32; MAX_BLOCK]) {
+    for (i, &f) in inc.iter_mut().zip(freq) {
+        *i = increment(f, k);
+    }
+    let mut p = *phase;
+    for (slot, &i) in ph.iter_mut().zip(&inc[..freq.len().min(MAX_BLOCK)]) {
         *slot = p;
-        *d = (inc as i32).unsigned_abs() as f32 * INV_2_32;
-        p = p.wrapping_add(inc);
+        p = p.wrapping_add(i);
     }
     *phase = p;
+}
+
+/// A phase increment as a positive fraction of a turn.
+#[inline]
+fn turns(inc: u32) -> f32 {
+    (inc as i32).unsigned_abs() as f32 * INV_2_32
 }
 
 /// `f` of each frame's phase at a steady frequency: the same integer sums as one add per frame, computed in eight
@@ -161,9 +178,7 @@ impl Osc {
             k: phase_scale(sample_rate),
         }
     }
-}
 
-impl Osc {
     /// The sine goes straight from phase to sample: it needs no per-frame increments in turns as the band-limited
     /// shapes do.
     #[inline]
@@ -177,16 +192,8 @@ impl Osc {
             self.phase = self.phase.wrapping_add(inc.wrapping_mul(n as u32));
             return;
         }
-        // Increments, then phases, then samples: only the middle loop carries a dependency (one integer add).
-        let mut ph = [0u32; MAX_BLOCK];
-        for (d, &f) in ph.iter_mut().zip(freq) {
-            *d = increment(f, self.k);
-        }
-        let mut p = self.phase;
-        for d in &mut ph[..n] {
-            (*d, p) = (p, p.wrapping_add(*d));
-        }
-        self.phase = p;
+        let (mut ph, mut inc) = ([0u32; MAX_BLOCK], [0u32; MAX_BLOCK]);
+        moving(&mut self.phase, self.k, freq, &mut ph, &mut inc);
         if let Some(out) = out {
             for (o, &p) in out.iter_mut().zip(&ph) {
                 *o = sin_phase(p);
@@ -216,6 +223,7 @@ impl Processor for Osc {
             return;
         };
         match self.shape {
+            // Handled above, without the per-frame arrays.
             Shape::Sine => {}
             Shape::Phasor => {
                 for (o, &p) in out.iter_mut().zip(&ph) {
@@ -274,19 +282,20 @@ mod tests {
     }
 
     #[test]
-    fn a_steady_sine_matches_the_general_path_sample_for_sample() {
+    fn steady_and_moving_sines_are_one_phase_add_per_frame_then_the_polynomial() {
         let sr = 48_000.0;
         let mut osc = Osc::new(Shape::Sine, sr);
         let mut outs = [[0.0; MAX_BLOCK]];
-        // What the general path computes: one integer phase add per frame, then the polynomial.
         let mut p = 0u32;
-        for (block, n) in [64, 37, 1, 64, 13].into_iter().enumerate() {
-            let f = [1234.5 + block as f32 * 100.0; MAX_BLOCK];
-            osc.process(&Ctx::new(sr, n, 0.0, 120.0), &[&f[..n]], &mut outs);
-            let inc = increment(f[0], osc.k);
+        for (block, n) in [64, 37, 1, 64, 13, 64, 40].into_iter().enumerate() {
+            // Odd blocks glide, even ones hold.
+            let f: Vec<f32> = (0..n)
+                .map(|i| 1234.5 + block as f32 * 100.0 + (block % 2 * i) as f32 * 37.0)
+                .collect();
+            osc.process(&Ctx::new(sr, n, 0.0, 120.0), &[&f], &mut outs);
             for (k, v) in outs[0][..n].iter().enumerate() {
                 assert_eq!(*v, sin_phase(p), "block {block} frame {k}");
-                p = p.wrapping_add(inc);
+                p = p.wrapping_add(increment(f[k], osc.k));
             }
             assert_eq!(osc.phase, p);
         }
@@ -304,7 +313,7 @@ mod tests {
             for _ in 0..40 {
                 osc.process(&Ctx::new(sr, MAX_BLOCK, 0.0, 120.0), &[&[f; MAX_BLOCK]], &mut outs);
                 for v in outs[0] {
-                    let d = (inc as i32).unsigned_abs() as f32 * INV_2_32;
+                    let d = turns(inc);
                     let want = 2.0 * phase_unit(p) - 1.0 - 2.0 * blep4(phase_turns(p) * inverse(d));
                     assert_eq!(v.to_bits(), want.to_bits(), "{f} Hz");
                     p = p.wrapping_add(inc);
@@ -335,7 +344,7 @@ mod tests {
                     &mut outs,
                 );
                 for v in outs[0] {
-                    let d = (inc as i32).unsigned_abs() as f32 * INV_2_32;
+                    let d = turns(inc);
                     let (wc, t, inv) = (pulse_width(w), phase_unit(p), inverse(d));
                     let naive = if t < wc { 1.0 } else { -1.0 };
                     let want = naive + 2.0 * (blep4(phase_turns(p) * inv) - blep4(nearest_turn(t - wc) * inv));
