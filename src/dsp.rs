@@ -15,6 +15,7 @@ pub mod noise;
 pub mod osc;
 pub mod registry;
 pub mod reverb;
+pub mod simd;
 pub mod soundfont;
 pub mod time;
 
@@ -37,6 +38,8 @@ pub struct Ctx {
     pub beat: f64,
     /// Beats per frame at the current tempo.
     pub beats_per_frame: f64,
+    /// The instruction set hot kernels run with (`Simd::run`).
+    pub simd: simd::Simd,
 }
 
 impl Ctx {
@@ -46,7 +49,14 @@ impl Ctx {
             frames,
             beat,
             beats_per_frame: bpm / 60.0 / f64::from(sample_rate),
+            simd: simd::Simd::best(),
         }
+    }
+
+    /// The same block run with `simd`.
+    #[must_use]
+    pub fn with_simd(self, simd: simd::Simd) -> Self {
+        Self { simd, ..self }
     }
 }
 
@@ -102,7 +112,7 @@ macro_rules! plain_state {
 }
 
 /// The k-th input, or silence of the right length when the graph did not wire it (never happens for compiled graphs).
-#[inline]
+#[inline(always)]
 pub fn input<'a>(ins: &[&'a [f32]], k: usize, frames: usize) -> &'a [f32] {
     match ins.get(k) {
         Some(s) => s,
@@ -111,7 +121,7 @@ pub fn input<'a>(ins: &[&'a [f32]], k: usize, frames: usize) -> &'a [f32] {
 }
 
 /// The first `frames` samples of output `k`, if the node has it.
-#[inline]
+#[inline(always)]
 pub fn output(outs: &mut [Block], k: usize, frames: usize) -> Option<&mut [f32]> {
     outs.get_mut(k).map(|b| &mut b[..frames.min(MAX_BLOCK)])
 }
@@ -119,7 +129,7 @@ pub fn output(outs: &mut [Block], k: usize, frames: usize) -> Option<&mut [f32]>
 /// Output 0 = `f(input 0, input 1)`, sample by sample: the shape of every two-input arithmetic node.
 ///
 /// Real-time: audio thread.
-#[inline]
+#[inline(always)]
 pub fn map2(ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block], f: impl Fn(f32, f32) -> f32) {
     let n = ctx.frames;
     let (a, b) = (input(ins, 0, n), input(ins, 1, n));
@@ -131,7 +141,7 @@ pub fn map2(ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block], f: impl Fn(f32, f32) 
 }
 
 /// Whether every sample of a block is the same, so per-sample coefficient work can be skipped.
-#[inline]
+#[inline(always)]
 pub fn is_constant(x: &[f32]) -> bool {
     // Counting differences rather than `all`: no early exit, so it runs as vector compares.
     x.first()

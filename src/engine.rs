@@ -21,6 +21,7 @@ pub use handle::{EngineHandle, pair};
 pub use master::MasterConfig;
 pub use messages::{FromAudio, Swap, SwapMode, ToAudio};
 
+use crate::dsp::simd::{Kernel, Simd};
 use crate::dsp::{Block, Ctx, MAX_BLOCK};
 use master::Master;
 use rtrb::{Consumer, Producer};
@@ -55,6 +56,8 @@ pub struct Engine {
     bpm: f64,
     old_out: [Block; 2],
     meter: Meter,
+    /// The instruction set the graph's kernels run with: the CPU's best unless set otherwise.
+    simd: Simd,
 }
 
 /// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
@@ -79,36 +82,18 @@ impl Meter {
     };
 
     /// Interleave `l` and `r` into `out` and take their levels, in one pass over the block.
+    #[inline(always)]
     fn interleave(&mut self, l: &[f32], r: &[f32], out: &mut [f32]) {
         self.frames += l.len();
-        let [pl, pr] = &mut self.peak;
-        let [el, er] = &mut self.energy;
-        let mut o = out.chunks_exact_mut(16);
-        let (mut a, mut b) = (l.chunks_exact(8), r.chunks_exact(8));
-        for ((o, a), b) in (&mut o).zip(&mut a).zip(&mut b) {
-            for k in 0..8 {
-                let (x, y) = (a[k], b[k]);
-                o[2 * k] = x;
-                o[2 * k + 1] = y;
-                louder(&mut pl[k], x);
-                louder(&mut pr[k], y);
-                el[k] += x * x;
-                er[k] += y * y;
-            }
-        }
-        let tail = o
-            .into_remainder()
-            .chunks_exact_mut(2)
-            .zip(a.remainder())
-            .zip(b.remainder());
-        for ((o, &x), &y) in tail {
+        // Two passes, each a shape the compiler vectorises well: an interleave alone becomes shuffles, where
+        // mixing it with the levels made it load and store one sample at a time.
+        for ((o, &x), &y) in out.chunks_exact_mut(2).zip(l).zip(r) {
             o[0] = x;
             o[1] = y;
-            louder(&mut pl[0], x);
-            louder(&mut pr[0], y);
-            el[0] += x * x;
-            er[0] += y * y;
         }
+        let ([pl, pr], [el, er]) = (&mut self.peak, &mut self.energy);
+        levels(pl, el, l);
+        levels(pr, er, r);
     }
 
     /// Publish peak, RMS and gain reduction of the window, and start the next.
@@ -139,6 +124,46 @@ impl Meter {
 fn louder(peak: &mut f32, x: f32) {
     let a = x.abs();
     *peak = if a > *peak { a } else { *peak };
+}
+
+/// Take `x`'s peak and energy into eight lanes, working on copies so they stay in registers. A short last
+/// chunk is padded with silence and taken like the others: folding it into lane 0 instead split the lanes into
+/// ragged groups the compiler no longer vectorised.
+#[inline(always)]
+fn levels(peak: &mut [f32; 8], energy: &mut [f32; 8], x: &[f32]) {
+    let (mut p, mut e) = (*peak, *energy);
+    let mut take = |c: &[f32; 8]| {
+        for k in 0..8 {
+            louder(&mut p[k], c[k]);
+            e[k] += c[k] * c[k];
+        }
+    };
+    let mut chunks = x.chunks_exact(8);
+    for c in &mut chunks {
+        if let Ok(c) = c.try_into() {
+            take(c);
+        }
+    }
+    if !chunks.remainder().is_empty() {
+        let mut last = [0f32; 8];
+        for (l, &v) in last.iter_mut().zip(chunks.remainder()) {
+            *l = v;
+        }
+        take(&last);
+    }
+    (*peak, *energy) = (p, e);
+}
+
+/// `Meter::interleave` as a kernel, so it runs as wide as the graph.
+struct Interleave<'a>(&'a mut Meter, &'a [f32], &'a [f32], &'a mut [f32]);
+
+impl Kernel for Interleave<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        self.0.interleave(self.1, self.2, self.3);
+    }
 }
 
 /// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
@@ -179,7 +204,13 @@ impl Engine {
             bpm,
             old_out: [[0.0; MAX_BLOCK]; 2],
             meter: Meter::NEW,
+            simd: Simd::best(),
         }
+    }
+
+    /// Run the kernels with `simd` from the next block on (benchmarks and tests compare the sets).
+    pub fn set_simd(&mut self, simd: Simd) {
+        self.simd = simd;
     }
 
     pub fn sample_rate(&self) -> f32 {
@@ -228,7 +259,7 @@ impl Engine {
     /// telemetry, interleave) so the per-frame cost stays small next to the graph's.
     fn render_block(&mut self, out: &mut [f32]) {
         let frames = out.len() / 2;
-        let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.bpm);
+        let ctx = Ctx::new(self.sample_rate, frames, self.beat(), self.bpm).with_simd(self.simd);
         if let Some((slot, kind)) = self.current.run(&ctx) {
             self.telemetry.count_fault();
             self.send_back(FromAudio::Fault {
@@ -241,10 +272,11 @@ impl Engine {
         if fading.is_none() && !self.master.is_active() {
             // The common case: the graph's output goes out as it is, with no copy on the way.
             let (l, r) = self.current.output(frames);
-            self.meter.interleave(l, r, out);
+            self.simd.run(Interleave(&mut self.meter, l, r, out));
         } else {
             let lr = self.mix_and_master(frames, fading);
-            self.meter.interleave(&lr[0][..frames], &lr[1][..frames], out);
+            self.simd
+                .run(Interleave(&mut self.meter, &lr[0][..frames], &lr[1][..frames], out));
         }
         self.frames += frames as u64;
         if self.muted && !self.tails_cleared && self.master.is_silent() {

@@ -134,10 +134,8 @@ mod tests {
 
     fn ctx(frames: usize) -> Ctx {
         Ctx {
-            sample_rate: 48_000.0,
-            frames,
-            beat: 0.0,
             beats_per_frame: 0.0,
+            ..Ctx::new(48_000.0, frames, 0.0, 120.0)
         }
     }
 

@@ -4,7 +4,7 @@
 pub const INV_2_32: f32 = 1.0 / 4_294_967_296.0;
 
 /// sin(2πx) for `x` in turns, `x` in [-0.5, 0.5]. Error below 3e-7.
-#[inline]
+#[inline(always)]
 pub fn sin_turns(x: f32) -> f32 {
     let a = x.abs();
     // Fold onto [-0.25, 0.25], where one odd polynomial covers it.
@@ -13,7 +13,7 @@ pub fn sin_turns(x: f32) -> f32 {
 
 /// sin(2π·p/2^32) for a `u32` phase: folded onto a quarter turn in integers (three operations and no float
 /// compare), then the same polynomial. Error below 3e-7.
-#[inline]
+#[inline(always)]
 pub fn sin_phase(p: u32) -> f32 {
     let s = p as i32;
     // Bits 31 and 30 differ in the outer half of the turn; there the phase mirrors about a quarter turn (to within
@@ -24,7 +24,7 @@ pub fn sin_phase(p: u32) -> f32 {
 
 /// sin(2πx) for `x` in [-0.25, 0.25] turns: an odd degree-9 polynomial fitted for the least worst-case error
 /// (3.4e-9, below float rounding), one term shorter than the Taylor series of the same accuracy.
-#[inline]
+#[inline(always)]
 #[allow(clippy::approx_constant)] // the fitted first coefficient, a little below 2π
 pub fn sin_quarter(x: f32) -> f32 {
     let x2 = x * x;
@@ -37,20 +37,20 @@ pub fn sin_quarter(x: f32) -> f32 {
 }
 
 /// A `u32` phase as signed turns in [-0.5, 0.5): phase 0 is 0 turns.
-#[inline]
+#[inline(always)]
 pub fn phase_turns(p: u32) -> f32 {
     (p as i32) as f32 * INV_2_32
 }
 
 /// A `u32` phase as turns in [0, 1].
-#[inline]
+#[inline(always)]
 pub fn phase_unit(p: u32) -> f32 {
     p as f32 * INV_2_32
 }
 
 /// Phase increment per sample for frequency `f` given `k = 2^32 / sample_rate`. Negative frequencies run backwards;
 /// frequencies beyond Nyquist saturate.
-#[inline]
+#[inline(always)]
 pub fn increment(f: f32, k: f32) -> u32 {
     (f * k) as i32 as u32
 }
@@ -61,7 +61,7 @@ pub fn phase_scale(sample_rate: f32) -> f32 {
 }
 
 /// A tanh-shaped soft clipper: exact at 0 and ±3 and beyond, within 2.5% between.
-#[inline]
+#[inline(always)]
 pub fn soft_clip(x: f32) -> f32 {
     let x = x.clamp(-3.0, 3.0);
     let x2 = x * x;

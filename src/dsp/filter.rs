@@ -4,6 +4,7 @@
 //! `process`: audio thread.
 
 use super::fast::sin_quarter;
+use super::simd::Render;
 use super::{Block, Ctx, Processor, input, output};
 use groups::{SPAN, Sweep, Virtual};
 
@@ -36,7 +37,7 @@ impl<const MODE: u8> Svf<MODE> {
     }
 
     /// sin and cos of π·cutoff/sr: their ratio is the prewarped g = tan(π·fc/sr).
-    #[inline]
+    #[inline(always)]
     fn warp(inv_sr: f32, cutoff: f32) -> (f32, f32) {
         let t = 0.5 * (cutoff * inv_sr).clamp(1e-5, 0.49);
         (sin_quarter(t), sin_quarter(0.25 - t))
@@ -46,7 +47,7 @@ impl<const MODE: u8> Svf<MODE> {
     /// is `(m11·s1 + b1·x) + m12·s2` and `(m22·s2 + b2·x) + m21·s1` with `m12 = −2·a2` and `m21 = b1 = 2·a2`
     /// (Simper's v1/v2/v3 steps, reassociated). With g = s/c, a1 = 1/(1 + g(g + k)) = c²/d, a2 = g·a1 = sc/d and
     /// a3 = g·a2 = s²/d where d = c² + s² + ksc: one division instead of two.
-    #[inline]
+    #[inline(always)]
     fn parts((s, c): (f32, f32), k: f32) -> [f32; 5] {
         let inv = 1.0 / (c * c + s * s + k * (s * c));
         let (a1, a2, a3) = (c * c * inv, s * c * inv, s * s * inv);
@@ -54,21 +55,25 @@ impl<const MODE: u8> Svf<MODE> {
     }
 
     /// 1/q, the damping.
-    #[inline]
+    #[inline(always)]
     fn damping(q: f32) -> f32 {
         1.0 / q.clamp(0.1, 50.0)
     }
 
     /// Every frame's coefficients, by group, and the weights over each group's start state that follow from
     /// them; left as they are while cutoff and q hold still.
+    #[inline(always)]
     fn sweep(&mut self) {
         let Self { v, sw, inv_sr, .. } = self;
+        // A copy, not a reference into `self`: the compiler can't tell the coefficient stores from it otherwise,
+        // and won't vectorise a loop that may overwrite its own input.
+        let inv_sr = *inv_sr;
         let held = v.steady();
         if held.is_some() && held == sw.held {
             return;
         }
         if let Some((cutoff, q)) = held {
-            let c = Self::parts(Self::warp(*inv_sr, cutoff), Self::damping(q));
+            let c = Self::parts(Self::warp(inv_sr, cutoff), Self::damping(q));
             for (lanes, value) in sw.coef.iter_mut().zip(c) {
                 for lane in lanes.iter_mut() {
                     lane.fill(value);
@@ -76,12 +81,11 @@ impl<const MODE: u8> Svf<MODE> {
             }
         } else {
             let (ct, qt) = (Virtual::lanes(&v.cutoff), Virtual::lanes(&v.q));
+            let [m11, two_a2, m22, b2, k] = &mut sw.coef;
             for j in 0..4 {
                 for g in 0..SPAN {
-                    let c = Self::parts(Self::warp(*inv_sr, ct[j][g]), Self::damping(qt[j][g]));
-                    for (lanes, value) in sw.coef.iter_mut().zip(c) {
-                        lanes[j][g] = value;
-                    }
+                    let c = Self::parts(Self::warp(inv_sr, ct[j][g]), Self::damping(qt[j][g]));
+                    (m11[j][g], two_a2[j][g], m22[j][g], b2[j][g], k[j][g]) = (c[0], c[1], c[2], c[3], c[4]);
                 }
             }
         }
@@ -99,6 +103,13 @@ impl<const MODE: u8> Processor for Svf<MODE> {
     });
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        ctx.simd.render(self, ctx, ins, outs);
+    }
+}
+
+impl<const MODE: u8> Render for Svf<MODE> {
+    #[inline(always)]
+    fn render(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let (x, cutoff, q) = (input(ins, 0, n), input(ins, 1, n), input(ins, 2, n));
         let Some(out) = output(outs, 0, n) else {

@@ -2,6 +2,7 @@
 //! `process`: audio thread.
 
 use super::fast::{sin_turns, soft_clip};
+use super::simd::Render;
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
 /// The binary operators of patch arithmetic, and the simple one-input shapers.
@@ -27,6 +28,13 @@ impl Processor for Binary {
     crate::plain_state!(Clone::clone);
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        ctx.simd.render(self, ctx, ins, outs);
+    }
+}
+
+impl Render for Binary {
+    #[inline(always)]
+    fn render(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         match self.0 {
             Op::Add => map2(ctx, ins, outs, |a, b| a + b),
             Op::Sub => map2(ctx, ins, outs, |a, b| a - b),

@@ -2,10 +2,11 @@
 //! pitch is exact, deterministic and block-size invariant. `process` runs on the audio thread.
 
 use super::fast::{INV_2_32, increment, phase_scale, phase_turns, phase_unit, sin_phase};
+use super::simd::Render;
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, output};
 
 /// Advance `phase` through the block: fills `ph` with each frame's phase and `dt` with its increment in turns.
-#[inline]
+#[inline(always)]
 fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], dt: &mut [f32; MAX_BLOCK]) {
     if super::is_constant(freq) {
         let inc = increment(freq.first().copied().unwrap_or(0.0), k);
@@ -23,7 +24,7 @@ fn run_phase(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], d
 
 /// Each frame's phase (`ph`) and increment (`inc`) for a frequency that moves: increments first, then phases;
 /// only that second loop carries a dependency, one integer add per frame.
-#[inline]
+#[inline(always)]
 fn moving(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], inc: &mut [u32; MAX_BLOCK]) {
     for (i, &f) in inc.iter_mut().zip(freq) {
         *i = increment(f, k);
@@ -37,14 +38,14 @@ fn moving(phase: &mut u32, k: f32, freq: &[f32], ph: &mut [u32; MAX_BLOCK], inc:
 }
 
 /// A phase increment as a positive fraction of a turn.
-#[inline]
+#[inline(always)]
 fn turns(inc: u32) -> f32 {
     (inc as i32).unsigned_abs() as f32 * INV_2_32
 }
 
 /// `f` of each frame's phase at a steady frequency: the same integer sums as one add per frame, computed in eight
 /// lanes that each step by 8·inc, so both the adds and `f` run as vector code with no carried dependency.
-#[inline]
+#[inline(always)]
 fn steady<T>(phase: u32, inc: u32, out: &mut [T], f: impl Fn(u32) -> T) {
     const LANES: usize = 8;
     let mut lane: [u32; LANES] = std::array::from_fn(|k| phase.wrapping_add(inc.wrapping_mul(k as u32)));
@@ -64,7 +65,7 @@ fn steady<T>(phase: u32, inc: u32, out: &mut [T], f: impl Fn(u32) -> T) {
 /// The band-limited saw: the naive ramp everywhere, then the step residual (a step of −2 at the wrap) where it is
 /// not zero. `blep4` is exactly ±0 two or more samples from the wrap, so skipping it there changes no bit, and
 /// the residual costs a few samples per cycle instead of every sample.
-#[inline]
+#[inline(always)]
 fn saw(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK]) {
     let mut near = [false; MAX_BLOCK];
     for (((o, &p), &d), m) in out.iter_mut().zip(ph).zip(dt).zip(&mut near) {
@@ -85,7 +86,7 @@ fn saw(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK]) {
 
 /// The band-limited pulse: the naive ±1 everywhere, then both edges' residuals where either is not zero (as for
 /// the saw, skipping them elsewhere changes no bit).
-#[inline]
+#[inline(always)]
 fn square(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK], width: &[f32]) {
     let mut near = [false; MAX_BLOCK];
     for ((((o, &p), &d), &w), m) in out.iter_mut().zip(ph).zip(dt).zip(width).zip(&mut near) {
@@ -110,21 +111,21 @@ fn square(out: &mut [f32], ph: &[u32; MAX_BLOCK], dt: &[f32; MAX_BLOCK], width: 
 }
 
 /// The pulse width kept inside the cycle; `max`/`min` rather than `clamp` so a NaN width becomes a valid one.
-#[inline]
+#[inline(always)]
 #[allow(clippy::manual_clamp)] // on purpose: `clamp` keeps a NaN
 fn pulse_width(w: f32) -> f32 {
     w.max(0.001).min(0.999)
 }
 
 /// 1/dt, guarded against a frozen (0 Hz) oscillator.
-#[inline]
+#[inline(always)]
 fn inverse(dt: f32) -> f32 {
     1.0 / dt.max(1e-9)
 }
 
 /// `x` in (−1, 1) folded to (−0.5, 0.5]: the signed distance in turns to the nearest whole turn. Compare and
 /// select rather than `round`, which is a libm call on baseline x86-64 and stops the loop vectorising.
-#[inline]
+#[inline(always)]
 fn nearest_turn(x: f32) -> f32 {
     let x = if x > 0.5 { x - 1.0 } else { x };
     if x <= -0.5 { x + 1.0 } else { x }
@@ -132,7 +133,7 @@ fn nearest_turn(x: f32) -> f32 {
 
 /// Band-limited step residual (BLEP minus step) for a unit step at `x = 0`, `x` in samples. It is the step
 /// smoothed by a cubic B-spline, four samples wide, which pushes aliasing far lower than two-point PolyBLEP.
-#[inline]
+#[inline(always)]
 fn blep4(x: f32) -> f32 {
     let a = x.abs().min(2.0);
     let outer = (2.0 - a) * (2.0 - a) * (2.0 - a) * (2.0 - a) / 24.0;
@@ -143,7 +144,7 @@ fn blep4(x: f32) -> f32 {
 
 /// Band-limited ramp residual (BLAMP minus ramp) for a unit change of slope per sample at `x = 0`: the second
 /// integral of the same B-spline, so it is even in `x`.
-#[inline]
+#[inline(always)]
 fn blamp4(x: f32) -> f32 {
     let a = x.abs().min(2.0);
     let b = 2.0 - a;
@@ -181,7 +182,7 @@ impl Osc {
 
     /// The sine goes straight from phase to sample: it needs no per-frame increments in turns as the band-limited
     /// shapes do.
-    #[inline]
+    #[inline(always)]
     fn sine(&mut self, freq: &[f32], out: Option<&mut [f32]>) {
         let n = freq.len();
         if super::is_constant(freq) {
@@ -211,6 +212,13 @@ impl Processor for Osc {
     }
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        ctx.simd.render(self, ctx, ins, outs);
+    }
+}
+
+impl Render for Osc {
+    #[inline(always)]
+    fn render(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames;
         let freq = input(ins, 0, n);
         if self.shape == Shape::Sine {

@@ -2,6 +2,7 @@
 //! wiring, its (gliding) constant inputs and its output buffers. Built on the control thread; `run`, `adopt` and
 //! `reset` are real-time.
 
+use crate::dsp::simd::Kernel;
 use crate::dsp::{Block, Ctx, MAX_BLOCK, Processor, ZEROS};
 
 /// Most signal inputs one node can have (the compiler splits larger sums).
@@ -160,7 +161,7 @@ impl Graph {
             if !cur.checked {
                 continue;
             }
-            if let Some(kind) = check(outs, n) {
+            if let Some(kind) = ctx.simd.run(Check(outs, n)) {
                 cur.fault = Some(kind);
                 for o in &mut cur.outs {
                     o.fill(0.0);
@@ -227,9 +228,21 @@ impl Graph {
     }
 }
 
+/// `check` as a kernel, so it runs as wide as the nodes it checks.
+struct Check<'a>(&'a [Block], usize);
+
+impl Kernel for Check<'_> {
+    type Output = Option<FaultKind>;
+
+    #[inline(always)]
+    fn run(self) -> Self::Output {
+        check(self.0, self.1)
+    }
+}
+
 /// NaN/inf or a runaway level in any output. Eight independent sums so the loop vectorises: a strict
 /// sequential float sum here cost more than many of the nodes it checks.
-#[inline]
+#[inline(always)]
 fn check(outs: &[Block], n: usize) -> Option<FaultKind> {
     for o in outs {
         let x = &o[..n];

@@ -4,6 +4,7 @@ use rustfft::FftPlanner;
 use rustfft::num_complex::Complex;
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::compile::{self, Settings};
+use synchrotron_tui::dsp::simd::Simd;
 use synchrotron_tui::engine::{Engine, MasterConfig};
 
 pub const SR: f32 = 48_000.0;
@@ -24,9 +25,16 @@ pub fn render_with(src: &str, seconds: f64, sr: f32, buffer: usize, seed: u64) -
 }
 
 pub fn render_master(src: &str, seconds: f64, sr: f32, buffer: usize, seed: u64, master: MasterConfig) -> Stereo {
+    render_simd(src, seconds, (sr, buffer, seed), master, Simd::best())
+}
+
+/// Render with the kernels compiled for `simd`; `how` is the sample rate, buffer size and seed.
+pub fn render_simd(src: &str, seconds: f64, how: (f32, usize, u64), master: MasterConfig, simd: Simd) -> Stereo {
+    let (sr, buffer, seed) = how;
     let (graph, _) = compile::compile(src, &Settings { sample_rate: sr, seed })
         .unwrap_or_else(|d| panic!("{}", synchrotron_tui::lang::diagnostic::render_all(&d, "test.syn", src)));
     let mut engine = Engine::new(graph, sr, master);
+    engine.set_simd(simd);
     let frames = (seconds * f64::from(sr)).round() as usize;
     let inter = offline::render(&mut engine, frames, buffer);
     Stereo {

@@ -2,8 +2,11 @@
 //! invariance and determinism.
 
 use crate::common::{
-    SR, db, dominant_freq, peak, power_spectrum, render, render_with, rms, steady_amplitude, zero_crossing_freq,
+    SR, db, dominant_freq, peak, power_spectrum, render, render_simd, render_with, rms, steady_amplitude,
+    zero_crossing_freq,
 };
+use synchrotron_tui::dsp::simd::Simd;
+use synchrotron_tui::engine::MasterConfig;
 
 #[test]
 fn every_oscillator_plays_the_frequency_asked_for() {
@@ -133,6 +136,43 @@ fn output_does_not_depend_on_buffer_size() {
                 "buffer {buffer}: not identical, differs by up to {worst}\n{src}"
             );
             assert_eq!(reference.left.len(), other.left.len());
+        }
+    }
+}
+
+/// Every example patch, the five benchmark patches and every filter and oscillator shape, rendered with the
+/// kernels compiled for AVX2 and for baseline x86-64: the same bits. (On a CPU without AVX2 both are baseline.)
+#[test]
+fn wide_and_baseline_kernels_give_the_same_samples() {
+    let mut srcs: Vec<String> = std::fs::read_dir("patches")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "syn"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(srcs.len() >= 8, "{} example patches", srcs.len());
+    srcs.extend(synchrotron_tui::patches::standard().into_iter().map(|(_, s)| s));
+    srcs.push("square (sine 3)*200+300 width=(sine 0.7)*0.4+0.5 -> out\n".to_string());
+    for shape in ["triangle", "phasor"] {
+        srcs.push(format!("{shape} (sine 3)*200+300 -> out\n"));
+    }
+    for mode in ["highpass", "bandpass"] {
+        srcs.push(format!(
+            "saw 90 -> {mode} cutoff=(sine 2)*900+1200 q=(sine 0.3)*3+4 -> out\n"
+        ));
+    }
+    for src in &srcs {
+        for master in [MasterConfig::raw(), MasterConfig::protected()] {
+            let how = (SR, 100, 3);
+            let wide = render_simd(src, 0.5, how, master, Simd::best());
+            let base = render_simd(src, 0.5, how, master, Simd::BASELINE);
+            assert!(rms(&wide.left) > 1e-4 || src.contains("mic"), "silent:\n{src}");
+            let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(
+                same(&wide.left, &base.left) && same(&wide.right, &base.right),
+                "{}:\n{src}",
+                Simd::best().name()
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::{BLOCK, Render, SR};
 use synchrotron_tui::compile::{self, Settings};
+use synchrotron_tui::dsp::simd::Simd;
 use synchrotron_tui::engine::{Engine, MasterConfig};
 
 struct Ours {
@@ -29,8 +30,12 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
         seed: 0,
     };
     let (graph, _) = compile::compile(&src, &settings).ok()?;
+    let mut engine = Engine::new(graph, SR as f32, MasterConfig::raw());
+    if std::env::args().any(|a| a == "--baseline") {
+        engine.set_simd(Simd::BASELINE);
+    }
     Some(Box::new(Ours {
-        engine: Engine::new(graph, SR as f32, MasterConfig::raw()),
+        engine,
         buf: vec![0.0; 2 * BLOCK],
     }))
 }

@@ -42,6 +42,7 @@ impl Virtual {
 
     /// Take the next block, behind the unfinished group's frames of the last one. A non-finite input carried over
     /// becomes 0, so a NaN doesn't poison the group it falls in for ever.
+    #[inline(always)]
     pub fn fill(&mut self, x: &[f32], cutoff: &[f32], q: &[f32]) {
         let seen = self.len % 4;
         let from = self.len - seen;
@@ -67,17 +68,20 @@ impl Virtual {
     }
 
     /// Groups begun, the last possibly unfinished.
+    #[inline(always)]
     pub fn groups(&self) -> usize {
         self.len.div_ceil(4)
     }
 
     /// The cutoff and q, when neither moves.
+    #[inline(always)]
     pub fn steady(&self) -> Option<(f32, f32)> {
         let (c, q) = (&self.cutoff[..self.len], &self.q[..self.len]);
         (is_constant(c) && is_constant(q))
             .then(|| (c.first().copied().unwrap_or(1000.0), q.first().copied().unwrap_or(0.7)))
     }
 
+    #[inline(always)]
     pub fn lanes(a: &[f32; FRAMES]) -> Lanes {
         let mut t = [[0f32; SPAN]; 4];
         for (g, c) in a.chunks_exact(4).enumerate() {
@@ -129,6 +133,7 @@ impl Sweep {
 
     /// The weights over the start state for `held` coefficients: every group has the same ones, worked out for
     /// the first and copied. (For moving ones `run` works them out group by group, next to the inputs' part.)
+    #[inline(always)]
     pub fn weigh_held<const MODE: u8>(&mut self) {
         for j in 0..4 {
             self.start_part::<MODE>(j, 1);
@@ -143,6 +148,7 @@ impl Sweep {
 
     /// Run the block `v` from `start`, the state at its frame 0; writes the block's own frames (not the carried
     /// ones) to `out` and returns the start state of its unfinished group (or the state after it, if none).
+    #[inline(always)]
     pub fn run<const MODE: u8>(&mut self, start: (f32, f32), v: &Virtual, out: &mut [f32]) -> (f32, f32) {
         let (groups, whole) = (v.groups().min(SPAN), v.len / 4);
         let xt = Virtual::lanes(&v.x);
@@ -179,7 +185,7 @@ impl Sweep {
 
     /// Position `j` of groups `..to`, the part over the start state: the state's weights one sample on, and
     /// output `j`'s (the means of the state before and after the sample, through the output's mix).
-    #[inline]
+    #[inline(always)]
     fn start_part<const MODE: u8>(&mut self, j: usize, to: usize) {
         let Self {
             coef: [m11, two_a2, m22, _, k],
@@ -220,7 +226,7 @@ impl Sweep {
     }
 
     /// Position `j` of every group, the part the inputs add.
-    #[inline]
+    #[inline(always)]
     fn input_part<const MODE: u8>(&mut self, j: usize, x: &[f32; SPAN]) {
         let Self {
             coef: [m11, two_a2, m22, b2, k],
