@@ -6,7 +6,7 @@
 use super::fast::sin_quarter;
 use super::simd::Render;
 use super::{Block, Ctx, Processor, input, output};
-use groups::{SPAN, Sweep, Virtual};
+use groups::{Sweep, Virtual};
 
 mod groups;
 
@@ -80,10 +80,11 @@ impl<const MODE: u8> Svf<MODE> {
                 }
             }
         } else {
-            let (ct, qt) = (Virtual::lanes(&v.cutoff), Virtual::lanes(&v.q));
+            let width = v.width();
+            let (ct, qt) = (Virtual::lanes(&v.cutoff, width), Virtual::lanes(&v.q, width));
             let [m11, two_a2, m22, b2, k] = &mut sw.coef;
             for j in 0..4 {
-                for g in 0..SPAN {
+                for g in 0..width {
                     let c = Self::parts(Self::warp(inv_sr, ct[j][g]), Self::damping(qt[j][g]));
                     (m11[j][g], two_a2[j][g], m22[j][g], b2[j][g], k[j][g]) = (c[0], c[1], c[2], c[3], c[4]);
                 }

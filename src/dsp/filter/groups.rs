@@ -12,9 +12,12 @@
 use super::{HIGH, LOW};
 use crate::dsp::{MAX_BLOCK, is_constant};
 
-/// Groups in a block plus the one carried in.
-pub const SPAN: usize = MAX_BLOCK / 4 + 1;
+/// Room for the groups in a block plus the one carried in, rounded up to whole vectors of eight groups.
+pub const SPAN: usize = (MAX_BLOCK / 4 + 1).next_multiple_of(VECTOR);
 const FRAMES: usize = 4 * SPAN;
+/// Loops over groups run to a multiple of this: a count the vector code covers with no scalar leftover, which
+/// for a 64-frame block (16 groups) costs as much again as a whole vector.
+const VECTOR: usize = 8;
 
 /// Frames by position in their group of four, then by group: `[j][g]` is frame `4g + j`. Loops over `g` then run
 /// four groups per vector instruction.
@@ -47,6 +50,7 @@ impl Virtual {
         let seen = self.len % 4;
         let from = self.len - seen;
         let n = x.len().min(MAX_BLOCK);
+        let end = 4 * (seen + n).div_ceil(4).next_multiple_of(VECTOR).min(SPAN);
         let put = |a: &mut [f32; FRAMES], now: &[f32], pad: f32| {
             // At most three frames: a loop, not `copy_within`, whose library call costs more than the copy.
             for k in 0..seen {
@@ -54,7 +58,7 @@ impl Virtual {
             }
             a[seen..seen + n].copy_from_slice(&now[..n]);
             // Frames past the end run through the group arithmetic too (their outputs unused): keep them tame.
-            a[seen + n..].fill(pad);
+            a[seen + n..end].fill(pad);
         };
         put(&mut self.x, x, 0.0);
         put(&mut self.cutoff, cutoff, 1000.0);
@@ -73,6 +77,12 @@ impl Virtual {
         self.len.div_ceil(4)
     }
 
+    /// Groups worked out: those begun, rounded up to whole vectors.
+    #[inline(always)]
+    pub fn width(&self) -> usize {
+        self.groups().next_multiple_of(VECTOR).min(SPAN)
+    }
+
     /// The cutoff and q, when neither moves.
     #[inline(always)]
     pub fn steady(&self) -> Option<(f32, f32)> {
@@ -81,10 +91,11 @@ impl Virtual {
             .then(|| (c.first().copied().unwrap_or(1000.0), q.first().copied().unwrap_or(0.7)))
     }
 
+    /// The first `width` groups of `a` by position in the group.
     #[inline(always)]
-    pub fn lanes(a: &[f32; FRAMES]) -> Lanes {
+    pub fn lanes(a: &[f32; FRAMES], width: usize) -> Lanes {
         let mut t = [[0f32; SPAN]; 4];
-        for (g, c) in a.chunks_exact(4).enumerate() {
+        for (g, c) in a[..4 * width.min(SPAN)].chunks_exact(4).enumerate() {
             for (lane, &v) in t.iter_mut().zip(c) {
                 lane[g] = v;
             }
@@ -150,13 +161,13 @@ impl Sweep {
     /// ones) to `out` and returns the start state of its unfinished group (or the state after it, if none).
     #[inline(always)]
     pub fn run<const MODE: u8>(&mut self, start: (f32, f32), v: &Virtual, out: &mut [f32]) -> (f32, f32) {
-        let (groups, whole) = (v.groups().min(SPAN), v.len / 4);
-        let xt = Virtual::lanes(&v.x);
+        let (groups, whole, width) = (v.groups().min(SPAN), v.len / 4, v.width());
+        let xt = Virtual::lanes(&v.x, width);
         for j in 0..4 {
             if self.held.is_none() {
-                self.start_part::<MODE>(j, SPAN);
+                self.start_part::<MODE>(j, width);
             }
-            self.input_part::<MODE>(j, &xt[j]);
+            self.input_part::<MODE>(j, &xt[j], width);
         }
         let (y, st) = (&self.y, &self.st);
         // The only carried dependency: one 2×2 step per whole group.
@@ -174,7 +185,7 @@ impl Sweep {
         }
         let mut frames = [0f32; FRAMES];
         for j in 0..4 {
-            for g in 0..SPAN {
+            for g in 0..width {
                 frames[4 * g + j] = (y.p1[j][g] * start1[g] + y.p2[j][g] * start2[g]) + y.w[j][g];
             }
         }
@@ -227,15 +238,15 @@ impl Sweep {
 
     /// Position `j` of every group, the part the inputs add.
     #[inline(always)]
-    fn input_part<const MODE: u8>(&mut self, j: usize, x: &[f32; SPAN]) {
+    fn input_part<const MODE: u8>(&mut self, j: usize, x: &[f32; SPAN], width: usize) {
         let Self {
             coef: [m11, two_a2, m22, b2, k],
             y,
             st,
             ..
         } = self;
-        // Every group, used or not: a fixed count vectorises, and unused groups only see tame padding.
-        for g in 0..SPAN {
+        // Whole vectors of groups: the unused ones only see tame padding.
+        for g in 0..width.min(SPAN) {
             let (a11, t2, a22, b2) = (m11[j][g], two_a2[j][g], m22[j][g], b2[j][g]);
             let (a12, a21, b1) = (-t2, t2, t2);
             let xv = x[g];
