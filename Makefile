@@ -10,7 +10,7 @@ bench:
 
 # Side-by-side speed against FunDSP, Glicol and knyst (a separate crate: builds those engines, ~2 min the first time).
 bench-peers:
-	cd benches/peers && cargo run --release -- --seconds 60 --runs 5
+	cd benches/peers && cargo run --release -- --seconds 60 --runs 5 $(ARGS)
 
 # Re-render tests/original/*.ref with the original Python Synchrotron (pip package, in a throwaway virtualenv).
 ORIGINAL_VENV := target/original-venv

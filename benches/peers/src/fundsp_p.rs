@@ -37,5 +37,8 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
     };
     unit.set_sample_rate(f64::from(SR));
     unit.allocate();
-    Some(Box::new(Unit { unit, buf: BufferVec::new(1) }))
+    Some(Box::new(Unit {
+        unit,
+        buf: BufferVec::new(1),
+    }))
 }

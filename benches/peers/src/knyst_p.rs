@@ -3,10 +3,10 @@
 //! in a plain `static_sample_delay` of 300 ms mixed with the dry sum.
 
 use crate::{BLOCK, Render, SR};
-use knyst::handles::{GenericHandle, Input};
-use knyst::offline::KnystOffline;
 use knyst::r#gen::delay::static_sample_delay;
 use knyst::r#gen::filter::svf::{SvfDynamicHandle, SvfFilterType, svf_dynamic};
+use knyst::handles::{GenericHandle, Input};
+use knyst::offline::KnystOffline;
 use knyst::prelude::*;
 use synchrotron_tui::patches::{p2_freq, p5_voice};
 
@@ -29,7 +29,11 @@ fn sine(f: impl Into<Input>) -> Handle<WavetableOscillatorOwnedHandle> {
 }
 
 fn lowpass(sig: impl Into<Input>, cutoff: impl Into<Input>, q: f32) -> Handle<SvfDynamicHandle> {
-    svf_dynamic(SvfFilterType::Low).input(sig).cutoff_freq(cutoff).q(q).gain(0.0)
+    svf_dynamic(SvfFilterType::Low)
+        .input(sig)
+        .cutoff_freq(cutoff)
+        .q(q)
+        .gain(0.0)
 }
 
 pub fn make(patch: usize) -> Option<Box<dyn Render>> {

@@ -1,7 +1,8 @@
 //! Side by side: the five standard patches P1..P5 rendered by synchrotron-tui, FunDSP, Glicol and knyst in one run
 //! (mono 48 kHz, 64-frame blocks, each engine's own oscillators and lowpass), best and median of N runs of S
 //! seconds, as ns per output sample, with our speed-up over each peer. `make bench-peers` runs it.
-//! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX] [--patch 1..5]
+//! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX] [--patch 1..5] [--baseline]
+//! (`--baseline` runs our kernels as compiled for baseline x86-64, as if the CPU had no AVX2.)
 
 mod fundsp_p;
 mod glicol_p;
@@ -35,7 +36,11 @@ struct Timing {
 
 fn measure(make: Make, patch: usize, frames: usize, runs: usize) -> Option<Timing> {
     let only = std::env::args().skip_while(|a| a != "--only").nth(1);
-    if only.is_some_and(|o| !ENGINES.iter().any(|(n, m)| n.starts_with(&o) && *m as usize == make as usize)) {
+    if only.is_some_and(|o| {
+        !ENGINES
+            .iter()
+            .any(|(n, m)| n.starts_with(&o) && *m as usize == make as usize)
+    }) {
         return None;
     }
     let mut times = Vec::new();
@@ -77,7 +82,10 @@ fn main() {
     let seconds = arg("--seconds", 60.0);
     let runs = arg("--runs", 5.0).max(1.0) as usize;
     let frames = (seconds * f64::from(SR)) as usize;
-    println!("ns per sample, median (best) of {runs} × {seconds} s at {SR} Hz, {BLOCK}-frame blocks; ratio = peer ÷ ours\n");
+    println!(
+        "ns per sample, median (best) of {runs} × {seconds} s at {SR} Hz, {BLOCK}-frame blocks; ratio = peer ÷ ours"
+    );
+    println!("synchrotron-tui kernels: {}\n", ours::simd().name());
     let names: Vec<&str> = ENGINES.iter().map(|e| e.0).collect();
     println!("| patch | {} | speed-up vs fastest peer |", names.join(" | "));
     println!("|---|{}---|", "---|".repeat(names.len()));
@@ -86,7 +94,10 @@ fn main() {
         if only_patch != 0 && only_patch != p + 1 {
             continue;
         }
-        let results: Vec<Option<Timing>> = ENGINES.iter().map(|(_, make)| measure(*make, p, frames, runs)).collect();
+        let results: Vec<Option<Timing>> = ENGINES
+            .iter()
+            .map(|(_, make)| measure(*make, p, frames, runs))
+            .collect();
         let ours = results[0].as_ref().map_or(f64::NAN, |t| t.median);
         let cells: Vec<String> = results
             .iter()
@@ -97,7 +108,11 @@ fn main() {
                 Some(t) => format!("{:.2} ({:.2}) ×{:.2}", t.median, t.best, t.median / ours),
             })
             .collect();
-        let fastest = results[1..].iter().flatten().map(|t| t.median).fold(f64::INFINITY, f64::min);
+        let fastest = results[1..]
+            .iter()
+            .flatten()
+            .map(|t| t.median)
+            .fold(f64::INFINITY, f64::min);
         println!("| {label} | {} | ×{:.2} |", cells.join(" | "), fastest / ours);
         let levels: Vec<String> = results
             .iter()

@@ -23,6 +23,15 @@ impl Render for Ours {
     }
 }
 
+/// The instruction set our kernels run with: the CPU's best, or baseline with `--baseline`.
+pub fn simd() -> Simd {
+    if std::env::args().any(|a| a == "--baseline") {
+        Simd::BASELINE
+    } else {
+        Simd::best()
+    }
+}
+
 pub fn make(patch: usize) -> Option<Box<dyn Render>> {
     let src = synchrotron_tui::patches::standard().into_iter().nth(patch)?.1;
     let settings = Settings {
@@ -31,9 +40,7 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
     };
     let (graph, _) = compile::compile(&src, &settings).ok()?;
     let mut engine = Engine::new(graph, SR as f32, MasterConfig::raw());
-    if std::env::args().any(|a| a == "--baseline") {
-        engine.set_simd(Simd::BASELINE);
-    }
+    engine.set_simd(simd());
     Some(Box::new(Ours {
         engine,
         buf: vec![0.0; 2 * BLOCK],
