@@ -43,20 +43,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A block run with the CPU's best kernels (asking the CPU: for tests and tools, not per block).
     pub fn new(sample_rate: f32, frames: usize, beat: f64, bpm: f64) -> Self {
+        Self::with_simd(simd::Simd::best(), sample_rate, frames, beat, bpm)
+    }
+
+    /// A block run with `simd`, the set the engine chose once.
+    pub fn with_simd(simd: simd::Simd, sample_rate: f32, frames: usize, beat: f64, bpm: f64) -> Self {
         Self {
             sample_rate,
             frames,
             beat,
             beats_per_frame: bpm / 60.0 / f64::from(sample_rate),
-            simd: simd::Simd::best(),
+            simd,
         }
-    }
-
-    /// The same block run with `simd`.
-    #[must_use]
-    pub fn with_simd(self, simd: simd::Simd) -> Self {
-        Self { simd, ..self }
     }
 }
 
