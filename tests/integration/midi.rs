@@ -170,9 +170,11 @@ fn midi_and_samples_do_not_mix_and_bad_chords_and_fonts_are_errors() {
             "new \"Hm9\" c; new ChordNode ch; link c.out -> ch.chord;",
             "`Hm9` is not a chord name",
         ),
+        // An absolute path: a relative one is looked up next to the last patch opened, which other tests in
+        // this binary set, so its message would depend on which ran first.
         (
-            "new \"nowhere.sf2\" p; new SoundFontNode f; link p.out -> f.path;",
-            "can't open `nowhere.sf2`",
+            "new \"/nonexistent/nowhere.sf2\" p; new SoundFontNode f; link p.out -> f.path;",
+            "can't open `/nonexistent/nowhere.sf2`",
         ),
         (
             "new SineNode s; new ChordNode ch; link s.out -> ch.octave;",
