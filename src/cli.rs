@@ -3,31 +3,20 @@
 
 use crate::compile::{self, Checked, Lang};
 use crate::dsp::registry::{self, NodeDef, ParamKind, Unit};
+use crate::files;
 use crate::lang::diagnostic::render_all;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Read a patch file, with a one-line error naming the file.
+/// Read a patch file (bounded, plain files only), with a one-line error naming the file.
 pub fn read_patch(path: &Path) -> Result<String, String> {
     patch_opened(path);
-    std::fs::read_to_string(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-            _ => e.to_string(),
-        };
-        format!("cannot read patch `{}`: {why}", path.display())
-    })
+    files::read_text(path, "a patch", files::PATCH_LIMIT).map_err(|e| format!("cannot read patch {e}"))
 }
 
-/// Files a patch names (SoundFonts, WAV files) are found next to it first.
+/// Files a patch names (SoundFonts, WAV files) are found next to it, and file nodes stay in its folder.
 pub fn patch_opened(path: &Path) {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(Path::to_path_buf);
-    crate::dsp::compat_io::set_base_dir(dir);
+    files::set_patch_dir(path.parent().map(Path::to_path_buf));
 }
 
 /// Check a patch; on success the warnings (rendered), on failure every diagnostic (rendered).

@@ -26,8 +26,8 @@ pub struct Options {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot read patch `{0}`: {1}")]
-    Read(String, String),
+    #[error("{0}")]
+    Read(String),
     #[error("cannot watch `{0}` for changes: {1}")]
     Watch(String, String),
     #[error("{0}")]
@@ -51,19 +51,65 @@ impl Sink {
     }
 }
 
-/// Run until Ctrl-C or SIGTERM.
-pub fn run(opts: &Options) -> Result<(), RunError> {
+/// `println!` that never panics: after a hang-up the terminal is gone and writes fail; the session ends cleanly.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// `eprint!` that never panics.
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+/// The signals that end a session cleanly: interrupt (Ctrl-C), terminate, hang-up (the terminal closed) and quit.
+pub const END_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// How long a session may take to wind down after an ending signal before the process ends regardless.
+const WIND_DOWN: Duration = Duration::from_secs(2);
+
+/// A flag that `END_SIGNALS` set, and a watchdog behind it: once set, the caller has `WIND_DOWN` to keep what must
+/// be kept and restore the terminal, then the process ends even if something hangs (a terminal gone mid-write,
+/// an audio device that never returns). A signal therefore always ends the process.
+///
+/// `rescue` runs on the watchdog as soon as the flag is set, so what it keeps is kept even if the caller hangs.
+pub fn end_on_signals(rescue: fn()) -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // A second handler (tests calling twice) is refused; the first still stops us.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    for sig in END_SIGNALS {
+        let _ = signal_hook::flag::register(sig, stop.clone());
+    }
+    let watched = stop.clone();
+    let _ = std::thread::Builder::new().name("wind-down".into()).spawn(move || {
+        while !watched.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        rescue();
+        std::thread::sleep(WIND_DOWN);
+        std::process::exit(0);
+    });
+    stop
+}
+
+/// Run until one of `END_SIGNALS` or `q`.
+pub fn run(opts: &Options) -> Result<(), RunError> {
+    let stop = end_on_signals(|| {});
     let src = read(&opts.patch)?;
     let (mut session, mut sink, _) = start(opts)?;
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
     let commands = commands();
-    println!("type p + Enter to mute everything (panic), r to resume, q to quit");
+    say!("type p + Enter to mute everything (panic), r to resume, q to quit");
     let mut dirty: Option<Instant> = None;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
@@ -87,47 +133,51 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             match cmd {
                 Command::Panic => {
                     session.panic();
-                    println!("panic: muted, tails cleared (r + Enter to resume)");
+                    say!("panic: muted, tails cleared (r + Enter to resume)");
                 }
                 Command::Resume => {
                     session.resume();
-                    println!("resumed");
+                    say!("resumed");
                 }
                 Command::Quit => stop.store(true, Ordering::Relaxed),
+                Command::Ignored(what) => say!("stdin: {what} ignored"),
+                Command::Unknown(what) => {
+                    say!("unknown command `{what}`: type p (panic), r (resume) or q (quit), then Enter");
+                }
             }
         }
         let ev = session.tick();
         for r in ev.sent {
-            println!("{r}");
+            say!("{r}");
         }
         for (v, key, kind) in ev.faults {
-            println!("v{v}: node `{key}` muted: its output {}", fault_text(kind));
+            say!("v{v}: node `{key}` muted: its output {}", fault_text(kind));
         }
         if last_debug.1.elapsed() >= Duration::from_millis(250) {
             let line = crate::dsp::io::debug_line();
             if line != last_debug.0 && !line.is_empty() {
-                println!("debug: {line}");
+                say!("debug: {line}");
                 last_debug.0 = line;
             }
             last_debug.1 = Instant::now();
         }
         for line in crate::audio::device_thread::take_reports() {
-            println!("{line}");
+            say!("{line}");
         }
         let xruns = session.handle().levels().xruns;
         if xruns > reported_xruns {
-            println!("audio: {xruns} dropout(s) so far");
+            say!("audio: {xruns} dropout(s) so far");
             reported_xruns = xruns;
         }
         if sink.lost() {
-            println!("audio device lost; trying to reopen it every second (editing still works)");
+            say!("audio device lost; trying to reopen it every second (editing still works)");
             sink = reopen(opts, &mut session, &stop);
         }
         std::thread::sleep(Duration::from_millis(5));
     }
     drop(sink);
     session.tick();
-    println!("stopped");
+    say!("stopped");
     Ok(())
 }
 
@@ -135,25 +185,64 @@ enum Command {
     Panic,
     Resume,
     Quit,
+    /// Something else was typed: said back with the commands there are.
+    Unknown(String),
+    /// A line too long to be a command, skipped.
+    Ignored(String),
 }
+
+/// The longest command line read; longer ones are skipped whole (stdin may be `/dev/zero` or a paste).
+const MAX_COMMAND: usize = 256;
 
 /// Commands typed on stdin, one per line. The reader thread ends with stdin.
 fn commands() -> mpsc::Receiver<Command> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in std::io::stdin().lines().map_while(Result::ok) {
+        let mut stdin = std::io::stdin().lock();
+        while let Some(line) = read_command(&mut stdin) {
+            let last = line.contains("stdin is ignored");
             let cmd = match line.trim() {
+                "" => continue,
+                marker if marker.starts_with("(a line over") => Command::Ignored(marker.to_string()),
                 "p" | "panic" => Command::Panic,
                 "r" | "resume" => Command::Resume,
                 "q" | "quit" => Command::Quit,
-                _ => continue,
+                other => Command::Unknown(other.chars().take(40).filter(|c| !c.is_control()).collect()),
             };
-            if tx.send(cmd).is_err() {
+            if tx.send(cmd).is_err() || last {
                 break;
             }
         }
     });
     rx
+}
+
+/// One line of at most `MAX_COMMAND` bytes; a longer one is skipped to its end in bounded pieces and comes back as
+/// a marker. `None` at the end of input, or after a megabyte with no line end (stdin is not a person typing then).
+fn read_command(input: &mut impl std::io::BufRead) -> Option<String> {
+    use std::io::{BufRead as _, Read as _};
+    let mut line = Vec::new();
+    let n = (&mut *input)
+        .take(MAX_COMMAND as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    if n == 0 {
+        return None;
+    }
+    if line.len() > MAX_COMMAND && line.last() != Some(&b'\n') {
+        let mut skip = Vec::with_capacity(64 * 1024);
+        for _ in 0..16 {
+            skip.clear();
+            let m = (&mut *input).take(64 * 1024).read_until(b'\n', &mut skip).ok()?;
+            if m == 0 || skip.last() == Some(&b'\n') {
+                return Some(format!("(a line over {MAX_COMMAND} bytes)"));
+            }
+        }
+        return Some(format!(
+            "(a line over {MAX_COMMAND} bytes, and no line end in a megabyte: stdin is ignored)"
+        ));
+    }
+    Some(String::from_utf8_lossy(&line).into_owned())
 }
 
 fn fault_text(kind: crate::engine::graph::FaultKind) -> &'static str {
@@ -164,7 +253,7 @@ fn fault_text(kind: crate::engine::graph::FaultKind) -> &'static str {
 }
 
 fn read(path: &Path) -> Result<String, RunError> {
-    crate::cli::read_patch(path).map_err(|e| RunError::Read(path.display().to_string(), e))
+    crate::cli::read_patch(path).map_err(RunError::Read)
 }
 
 fn report_reload(session: &mut Session, path: &Path, src: &str) {
@@ -172,15 +261,15 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) {
     match session.reload(src) {
         Ok(Some(report)) => {
             if !report.warnings.is_empty() {
-                eprint!("{}", render_all(&report.warnings, &name, src));
+                say_err!("{}", render_all(&report.warnings, &name, src));
             }
-            println!("{report}");
+            say!("{report}");
         }
         Ok(None) => {}
         Err(diags) => {
-            eprint!("{}", render_all(&diags, &name, src));
+            say_err!("{}", render_all(&diags, &name, src));
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            println!("v{} keeps playing: {name} has {errors} error(s)", session.version());
+            say!("v{} keeps playing: {name} has {errors} error(s)", session.version());
         }
     }
 }
@@ -204,7 +293,7 @@ pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
                 let telemetry = session_telemetry(&session);
                 let buf = opened.buffer_size().map_or("default".into(), |n| format!("{n}"));
                 if !opts.quiet {
-                    println!(
+                    say!(
                         "playing on {} at {} Hz, buffer {buf}",
                         opened.name,
                         opened.sample_rate()
@@ -220,7 +309,7 @@ pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
                     Err(e) if opts.device.is_some() => return Err(RunError::Audio(e.to_string())),
                     Err(e) => {
                         if !opts.quiet {
-                            println!("{e}; running silently (edits are still checked and compiled)");
+                            say!("{e}; running silently (edits are still checked and compiled)");
                         }
                         let mut session = session;
                         let engine = session.restart(live.settings.sample_rate);
@@ -240,7 +329,7 @@ pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
             }
             Err(e) => {
                 if !opts.quiet {
-                    println!("{e}; running silently (edits are still checked and compiled)");
+                    say!("{e}; running silently (edits are still checked and compiled)");
                 }
             }
         }
@@ -277,7 +366,7 @@ pub fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink 
                 let telemetry = session_telemetry(session);
                 if let Ok(out) = opened.start(engine, telemetry) {
                     if !opts.quiet {
-                        println!("audio device back: {}", opened_name(&req));
+                        say!("audio device back: {}", opened_name(&req));
                     }
                     return Sink::Device(out);
                 }
@@ -316,4 +405,23 @@ pub fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<
     .map_err(err)?;
     watcher.watch(&dir, RecursiveMode::NonRecursive).map_err(err)?;
     Ok((watcher, rx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_are_bounded() {
+        let mut zeros = std::io::BufReader::new(std::io::Read::take(std::io::repeat(0), 10 << 20));
+        let line = read_command(&mut zeros).unwrap();
+        assert!(line.contains("stdin is ignored"), "{line}");
+        let mut long = std::io::Cursor::new([vec![b'x'; 1000], b"\nq\n".to_vec()].concat());
+        assert_eq!(read_command(&mut long).as_deref(), Some("(a line over 256 bytes)"));
+        assert_eq!(read_command(&mut long).as_deref(), Some("q\n"));
+        assert_eq!(read_command(&mut long), None);
+        let mut typed = std::io::Cursor::new(b"p\nwhat\n".to_vec());
+        assert_eq!(read_command(&mut typed).as_deref(), Some("p\n"));
+        assert_eq!(read_command(&mut typed).as_deref(), Some("what\n"));
+    }
 }

@@ -7,6 +7,7 @@
 //! - `engine`  — `Engine::process`, the only code that runs on the audio thread.
 //! - `live`    — a live session: reload, plan, send, collect; shared by the headless runner and the TUI. Control thread.
 //! - `audio`   — the offline renderer and WAV output. Control thread.
+//! - `files`   — every file read or written for a patch: bounded reads, the folders file nodes may use. Control.
 //! - `headless` — `PATCH --headless`: play, watch the file, reload on save. Control thread.
 //! - `tui`     — the performer's screen: editor, scope, meters, diagnostics, help. UI thread.
 //! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod compile;
 pub mod dsp;
 pub mod engine;
+pub mod files;
 pub mod headless;
 pub mod lang;
 pub mod live;

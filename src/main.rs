@@ -11,6 +11,7 @@ use synchrotron_tui::audio::offline;
 use synchrotron_tui::cli;
 use synchrotron_tui::compile::{self, Lang, Settings};
 use synchrotron_tui::engine::{Engine, MasterConfig};
+use synchrotron_tui::files;
 use synchrotron_tui::headless;
 use synchrotron_tui::live::LiveConfig;
 
@@ -62,6 +63,29 @@ struct PlayArgs {
     /// Do not open a sound card; run silently (for machines without one).
     #[arg(long)]
     no_audio: bool,
+    #[command(flatten)]
+    files: FileArgs,
+}
+
+/// Which files file nodes (SoundFontNode, WavFileNode) may use besides those in the patch's folder.
+#[derive(clap::Args, Clone, Default)]
+struct FileArgs {
+    /// Also let file nodes read and write files in DIR (repeatable).
+    #[arg(long = "files", value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Let file nodes replace files that exist already (without it they only write new files).
+    #[arg(long)]
+    overwrite: bool,
+}
+
+impl FileArgs {
+    fn apply(&self) -> Result<()> {
+        for d in &self.dirs {
+            files::allow_dir(d).map_err(|e| anyhow::anyhow!("--files {e}"))?;
+        }
+        files::set_overwrite(self.overwrite);
+        Ok(())
+    }
 }
 
 fn quantum(s: &str) -> Result<f64, String> {
@@ -101,6 +125,8 @@ enum Command {
         /// Also print the resolved graph, one node per line.
         #[arg(long)]
         graph: bool,
+        #[command(flatten)]
+        files: FileArgs,
     },
     /// Render a patch to a 32-bit float stereo WAV file.
     Render {
@@ -122,6 +148,8 @@ enum Command {
         /// No limiter, DC blocker or soft start: the graph's output exactly.
         #[arg(long)]
         raw: bool,
+        #[command(flatten)]
+        files: FileArgs,
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
@@ -177,7 +205,15 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Check { patch, lang, graph } => check(&patch, lang.map(Lang::from), graph),
+        Command::Check {
+            patch,
+            lang,
+            graph,
+            files,
+        } => {
+            files.apply()?;
+            check(&patch, lang.map(Lang::from), graph)
+        }
         Command::Export { patch, lang } => export(&patch, lang.map(Lang::from)),
         Command::Render {
             patch,
@@ -187,7 +223,9 @@ fn run(command: Command) -> Result<ExitCode> {
             buffer_size,
             seed,
             raw,
+            files,
         } => {
+            files.apply()?;
             let master = if raw {
                 MasterConfig::raw()
             } else {
@@ -213,6 +251,7 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         bail!("no patch given")
     };
     cli::patch_opened(&patch);
+    args.files.apply()?;
     #[cfg(feature = "midi")]
     synchrotron_tui::audio::midi_ports::install();
     #[cfg(feature = "cpal")]
@@ -309,6 +348,8 @@ fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
 
 fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master: MasterConfig) -> Result<ExitCode> {
     let (sample_rate, buffer_size, seed) = rate;
+    let frames = (seconds * f64::from(sample_rate)).round() as usize;
+    check_output(path, out, frames as u64, sample_rate)?;
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
     let checked = match cli::check_rendered(path, &src) {
         Ok((c, warnings)) => {
@@ -326,22 +367,26 @@ fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master
     };
     let graph =
         compile::build(&checked.spec, &settings).map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
-    let frames = (seconds * f64::from(sample_rate)).round() as usize;
+    let cannot_write = || format!("cannot write `{}`", out.display());
+    let mut wav = offline::WavStream::create(out, sample_rate).with_context(cannot_write)?;
     let started = Instant::now();
     let mut engine = Engine::new(graph, sample_rate as f32, master);
-    // In slices, letting WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
+    // In slices of about a second, written as they come (memory stays flat however long the render), letting
+    // WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
     let slice = buffer_size.max(1) * (sample_rate as usize / buffer_size.max(1)).max(1);
-    let mut samples = Vec::with_capacity(2 * frames);
-    while samples.len() < 2 * frames {
-        let n = slice.min(frames - samples.len() / 2);
-        samples.extend(offline::render(&mut engine, n, buffer_size));
+    let (mut done, mut peak) = (0, 0f32);
+    while done < frames {
+        let n = slice.min(frames - done);
+        let samples = offline::render(&mut engine, n, buffer_size);
+        peak = samples.iter().fold(peak, |m, s| m.max(s.abs()));
+        wav.write(&samples).with_context(cannot_write)?;
         synchrotron_tui::dsp::io::wait_written();
+        done += n;
     }
     drop(engine);
     synchrotron_tui::dsp::io::finish_files();
+    wav.finish().with_context(cannot_write)?;
     let took = started.elapsed().as_secs_f64();
-    offline::write_wav(out, &samples, sample_rate).with_context(|| format!("cannot write `{}`", out.display()))?;
-    let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
     println!(
         "rendered {seconds} s to {} in {:.3} s ({:.0}x faster than real time), peak {:.1} dBFS",
         out.display(),
@@ -350,4 +395,38 @@ fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master
         20.0 * peak.max(1e-9).log10()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuse an output that would destroy the patch, lie about its format, or not fit in a WAV file.
+fn check_output(patch: &Path, out: &Path, frames: u64, sample_rate: u32) -> Result<()> {
+    if frames > offline::WAV_MAX_FRAMES {
+        let most = offline::WAV_MAX_FRAMES / u64::from(sample_rate);
+        bail!(
+            "{frames} frames do not fit in one WAV file (4 GiB: at most {most} s, {} h {} min, at {sample_rate} Hz); \
+             render the set in parts with shorter --seconds",
+            most / 3600,
+            most % 3600 / 60
+        );
+    }
+    if out == Path::new("/dev/null") {
+        return Ok(());
+    }
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("wav" | "wave")) {
+        bail!(
+            "`{}`: render writes WAV files only; name the output `….wav` (convert it afterwards for other formats, \
+             e.g. `ffmpeg -i out.wav out.mp3`)",
+            out.display()
+        );
+    }
+    if let (Ok(a), Ok(b)) = (std::fs::metadata(patch), std::fs::metadata(out)) {
+        use std::os::unix::fs::MetadataExt;
+        if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+            bail!("`{}` is the patch itself; choose another output name", out.display());
+        }
+        if !b.is_file() {
+            bail!("`{}` is not a plain file; choose another output name", out.display());
+        }
+    }
+    Ok(())
 }

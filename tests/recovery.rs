@@ -8,7 +8,7 @@ fn a_panic_writes_the_buffer_to_a_recovery_file() {
     let dir = std::env::temp_dir().join(format!("synchrotron-recovery-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let patch = dir.join("set.syn");
-    save::remember(&patch, "saw 110 -> lowpass 800 -> out # unsaved ♪");
+    save::remember(&patch, "saw 110 -> lowpass 800 -> out # unsaved ♪", true);
     save::install_panic_hook();
     let result = std::panic::catch_unwind(|| panic!("boom"));
     assert!(result.is_err());

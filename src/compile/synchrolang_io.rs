@@ -2,14 +2,15 @@
 //! notes, a SoundFont that must exist and load, MIDI and samples kept apart. Control thread.
 
 use super::graph::NodeSpec;
-use crate::dsp::compat_io::resolve;
 use crate::dsp::midi::chord;
 use crate::dsp::registry::NodeDef;
 use crate::dsp::soundfont;
+use crate::files;
 use crate::lang::{Diagnostic, Span};
 
 /// Finish a node whose text settings mean something: ChordNode's notes go into its list; SoundFontNode's file is
-/// loaded now (cached), so a missing or broken font is an error with its place, not a silent node.
+/// loaded now (cached), so a missing or broken font is an error with its place, not a silent node; WavFileNode's
+/// file must be one it may write (see `files`).
 pub fn check_node(def: &NodeDef, node: &mut NodeSpec, span: Span) -> Result<(), Diagnostic> {
     let text = |k: usize| node.text.get(k).cloned().unwrap_or_default();
     match def.name {
@@ -23,11 +24,21 @@ pub fn check_node(def: &NodeDef, node: &mut NodeSpec, span: Span) -> Result<(), 
             node.list = notes.into_iter().map(|k| Some(f32::from(k))).collect();
         }
         "SoundFontNode" => {
-            let path = resolve(&text(0));
-            soundfont::load(&path).map_err(|e| {
-                Diagnostic::error("E015", span, e).with_help(
-                    "link a path to an .sf2 file (`new \"piano.sf2\" sf; link sf.out -> synth.path`); relative paths \
-                     are looked up next to the patch, then in the working directory",
+            files::resolve_read(&text(0))
+                .map_err(|e| e.to_string())
+                .and_then(|path| soundfont::load(&path).map(drop))
+                .map_err(|e| {
+                    Diagnostic::error("E015", span, e).with_help(
+                        "link a path to an .sf2 file (`new \"piano.sf2\" sf; link sf.out -> synth.path`); relative \
+                         paths are looked up next to the patch",
+                    )
+                })?;
+        }
+        "WavFileNode" => {
+            files::resolve_write(&text(0)).map_err(|e| {
+                Diagnostic::error("E016", span, e.to_string()).with_help(
+                    "name a new file next to the patch (`new \"take2.wav\" p; link p.out -> tape.path`), or pass \
+                     --overwrite to replace it",
                 )
             })?;
         }

@@ -1,5 +1,5 @@
 //! The original's MIDI, SoundFont, file and device nodes, as registry definitions. Their processors live in
-//! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread.
+//! `midi/`, `soundfont.rs` and `io.rs`. Pure data, any thread; paths resolve on the control thread through `files`.
 
 use super::capture::Recording;
 use super::compat::{compat, param, stream};
@@ -9,34 +9,10 @@ use super::midi::looper::Looper;
 use super::midi::nodes::{Arpeggiator, Chord, Midi, Sequence, Strum, transposer};
 use super::registry::{BuildCtx, MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO};
 use super::soundfont::{self, Font};
-use std::path::PathBuf;
-use std::sync::Mutex;
+use crate::files;
 
 const fn midi(name: &'static str) -> ParamDef {
     param(name, ParamKind::Midi, 0.0)
-}
-
-static BASE_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-/// Where relative file names in a patch are looked for first: the patch's own folder. Set once by the app.
-pub fn set_base_dir(dir: Option<PathBuf>) {
-    *BASE_DIR.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = dir;
-}
-
-/// A file named in a patch: absolute as given; relative next to the patch, else in the working directory.
-pub fn resolve(name: &str) -> PathBuf {
-    let p = PathBuf::from(name);
-    if p.is_absolute() {
-        return p;
-    }
-    let base = BASE_DIR
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    match base.map(|b| b.join(&p)) {
-        Some(near) if near.exists() || !p.exists() => near,
-        _ => p,
-    }
 }
 
 fn text<'a>(c: &'a BuildCtx, k: usize, default: &'a str) -> &'a str {
@@ -167,7 +143,7 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         [param("path", ParamKind::Text("output.wav"), 0.0), stream("signal", 0.0)],
         &[],
         midi_out: false,
-        |c| Box::new(WavOut::new(&resolve(text(c, 0, "output.wav")), c.sample_rate))
+        |c| Box::new(WavOut::new(files::resolve_write(text(c, 0, "output.wav")).ok(), c.sample_rate))
     ),
     compat!(
         "RecordingNode",
@@ -189,7 +165,9 @@ pub static COMPAT_IO_NODES: &[NodeDef] = &[
         STEREO,
         midi_out: false,
         |c| {
-            let font = soundfont::load(&resolve(text(c, 0, "8MBGMSFX.sf2"))).ok();
+            let font = files::resolve_read(text(c, 0, "8MBGMSFX.sf2"))
+                .ok()
+                .and_then(|p| soundfont::load(&p).ok());
             Box::new(Font::new(font, c.sample_rate, setting(c, 0, 0.0), setting(c, 1, 0.0)))
         }
     ),

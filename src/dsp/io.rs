@@ -112,14 +112,18 @@ static THREADS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 
 /// WavFileNode: its input, written to a mono 32-bit float WAV file.
 pub struct WavOut {
-    tx: Producer<Chunk>,
+    /// `None` when the file was refused (outside the allowed folders, or not ours to replace): a silent sink.
+    tx: Option<Producer<Chunk>>,
     frame: u64,
 }
 
 impl WavOut {
     /// Joins (or starts) the writer of `path`. Control thread. The file is created when the first samples arrive,
     /// so a node built and then dropped by a swap leaves an existing file alone.
-    pub fn new(path: &Path, sample_rate: f32) -> Self {
+    pub fn new(path: Option<PathBuf>, sample_rate: f32) -> Self {
+        let Some(path) = path else {
+            return Self { tx: None, frame: 0 };
+        };
         let (tx, rx) = RingBuffer::new(RING);
         let mut writers = WRITERS.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(w) = writers.iter().find(|w| w.path == path) {
@@ -127,10 +131,9 @@ impl WavOut {
         } else {
             let sources = Arc::new(Mutex::new(vec![rx]));
             writers.push(FileWriter {
-                path: path.to_path_buf(),
+                path: path.clone(),
                 sources: sources.clone(),
             });
-            let path = path.to_path_buf();
             let sr = sample_rate.round() as u32;
             if let Ok(h) = std::thread::Builder::new()
                 .name("wav-writer".into())
@@ -139,7 +142,7 @@ impl WavOut {
                 THREADS.lock().unwrap_or_else(PoisonError::into_inner).push(h);
             }
         }
-        Self { tx, frame: 0 }
+        Self { tx: Some(tx), frame: 0 }
     }
 }
 
@@ -157,11 +160,13 @@ impl Processor for WavOut {
         let mut data = [0.0; MAX_BLOCK];
         data[..n].copy_from_slice(&input(ins, 0, n)[..n]);
         // A full ring (the disk stalled for seconds) drops the block rather than wait.
-        let _ = self.tx.push(Chunk {
-            start: self.frame,
-            len: n,
-            data,
-        });
+        if let Some(tx) = &mut self.tx {
+            let _ = tx.push(Chunk {
+                start: self.frame,
+                len: n,
+                data,
+            });
+        }
         self.frame += n as u64;
     }
 }
@@ -175,6 +180,7 @@ fn write_file(path: &Path, sr: u32, sources: &Mutex<Vec<Consumer<Chunk>>>) {
         sample_format: hound::SampleFormat::Float,
     };
     let mut file: Option<hound::WavWriter<_>> = None;
+    let mut refused = false;
     let mut written = 0u64;
     loop {
         let done = {
@@ -182,8 +188,12 @@ fn write_file(path: &Path, sr: u32, sources: &Mutex<Vec<Consumer<Chunk>>>) {
             let mut srcs = sources.lock().unwrap_or_else(PoisonError::into_inner);
             for rx in srcs.iter_mut() {
                 while let Ok(c) = rx.pop() {
-                    if file.is_none() {
-                        file = hound::WavWriter::create(path, spec).ok();
+                    if file.is_none() && !refused {
+                        // Opened through `files`, which never replaces a file this session did not make.
+                        file = crate::files::open_for_writing(path)
+                            .ok()
+                            .and_then(|f| hound::WavWriter::new(std::io::BufWriter::new(f), spec).ok());
+                        refused = file.is_none();
                     }
                     for (i, &x) in c.data[..c.len].iter().enumerate() {
                         if c.start + i as u64 >= written {

@@ -5,7 +5,7 @@
 use super::midi::nodes::midi_in;
 use super::midi::{Cursor, Msg, Note};
 use super::{Block, Ctx, Processor};
-use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
+use rustysynth::{SoundFont, SoundFontError, Synthesizer, SynthesizerSettings};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -18,7 +18,8 @@ const DRUMS: i32 = 9;
 type Cached = (PathBuf, Option<SystemTime>, Arc<SoundFont>);
 static CACHE: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
 
-/// Load (or reuse) the font at `path`. Control thread. The error names the file and what was wrong with it.
+/// Load (or reuse) the font at `path`, a file `files::resolve_read` accepted. Control thread. The error names the
+/// file and what is wrong with it, in our words: never bytes of the file itself.
 pub fn load(path: &Path) -> Result<Arc<SoundFont>, String> {
     let mtime = std::fs::metadata(path)
         .map_err(|e| format!("can't open `{}`: {e}", path.display()))?
@@ -28,28 +29,37 @@ pub fn load(path: &Path) -> Result<Arc<SoundFont>, String> {
     if let Some((_, _, font)) = cache.iter().find(|(p, m, _)| p == path && *m == mtime) {
         return Ok(font.clone());
     }
-    let mut file = std::fs::File::open(path).map_err(|e| format!("can't open `{}`: {e}", path.display()))?;
+    let bytes = crate::files::read_bytes(path, "a SoundFont", crate::files::FONT_LIMIT).map_err(|e| e.to_string())?;
+    let not_sf2 = |why: &str| format!("`{}` is not a usable SoundFont (SF2) file: {why}", path.display());
+    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"sfbk" {
+        return Err(not_sf2("it does not start with an SF2 header"));
+    }
     // rustysynth panics on some malformed files rather than returning an error; either way it's the file's fault.
     // The quiet hook keeps that panic's message (and the editor's crash handler) out of it.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        SoundFont::new(&mut std::io::BufReader::new(&mut file))
-    }));
+    let parsed = std::panic::catch_unwind(|| SoundFont::new(&mut std::io::Cursor::new(&bytes)));
     std::panic::set_hook(hook);
     let font = match parsed {
         Ok(Ok(f)) => Arc::new(f),
-        Ok(Err(e)) => {
-            return Err(format!(
-                "`{}` is not a usable SoundFont (SF2) file: {e}",
-                path.display()
-            ));
-        }
+        Ok(Err(e)) => return Err(not_sf2(&describe(&e))),
         Err(_) => return Err(format!("`{}` is a damaged SoundFont (SF2) file", path.display())),
     };
     cache.retain(|(p, _, _)| p != path);
     cache.push((path.to_path_buf(), mtime, font.clone()));
     Ok(font)
+}
+
+/// rustysynth's complaint without the chunk names it quotes from the file.
+fn describe(e: &SoundFontError) -> String {
+    match e {
+        SoundFontError::IoError(_) => "it ends too early".into(),
+        SoundFontError::InvalidRiffChunkType { .. }
+        | SoundFontError::InvalidListChunkType { .. }
+        | SoundFontError::ListContainsUnknownId(_)
+        | SoundFontError::SubChunkNotFound(_) => "its chunks are not laid out as an SF2 file's are".into(),
+        other => other.to_string(),
+    }
 }
 
 pub struct Font {

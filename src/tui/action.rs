@@ -40,6 +40,10 @@ pub enum Action {
 pub enum Effect {
     /// Write this text to the patch file, then reload it.
     Save(String),
+    /// Save, and quit only if the text is safely on disk.
+    SaveThenQuit(String),
+    /// Forget the recovery file of an earlier session (restored or discarded).
+    DropRecovered,
     /// Replace the buffer with the file on disk and reload it.
     LoadFromDisk,
     Quit,

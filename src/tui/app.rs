@@ -21,6 +21,8 @@ pub enum Mode {
     ConfirmQuit,
     /// The file changed on disk while the buffer has unsaved changes.
     Conflict,
+    /// An earlier session ended with unsaved text, kept in `PATCH.recovered`: restore it?
+    Recovered(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +127,20 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        // The performer's safety keys act the same on every screen, dialog and mode.
+        match action {
+            Action::Panic => {
+                self.muted = true;
+                self.status = ("PANIC: muted and tails cleared; Ctrl-U to unmute".into(), Tone::Bad);
+                return Some(Effect::Panic);
+            }
+            Action::Unmute => {
+                self.muted = false;
+                self.status = ("unmuted".into(), Tone::Info);
+                return Some(Effect::Unmute);
+            }
+            _ => {}
+        }
         match &mut self.mode {
             Mode::Help { query, scroll } => {
                 match action {
@@ -148,11 +164,35 @@ impl App {
                     Some(Effect::Quit)
                 }
                 Action::Answer('s') => {
-                    self.quit = true;
-                    Some(Effect::Save(self.editor.text()))
+                    self.mode = Mode::Edit;
+                    Some(Effect::SaveThenQuit(self.editor.text()))
                 }
                 Action::Answer(_) => {
                     self.mode = Mode::Edit;
+                    None
+                }
+                _ => None,
+            },
+            Mode::Recovered(text) => match action {
+                Action::Answer('r') => {
+                    let text = std::mem::take(text);
+                    self.mode = Mode::Edit;
+                    self.editor.replace_all(&text);
+                    self.recheck();
+                    self.status = (
+                        "recovered text restored (Ctrl-Z undoes it); Ctrl-S saves it".into(),
+                        Tone::Info,
+                    );
+                    Some(Effect::DropRecovered)
+                }
+                Action::Answer('d') => {
+                    self.mode = Mode::Edit;
+                    self.status = ("recovered text discarded".into(), Tone::Info);
+                    Some(Effect::DropRecovered)
+                }
+                Action::Answer('k' | 'n') => {
+                    self.mode = Mode::Edit;
+                    self.status = ("the recovered text stays in its .recovered file".into(), Tone::Info);
                     None
                 }
                 _ => None,
@@ -265,19 +305,15 @@ impl App {
                 self.editor.set_cursor(self.editor.cursor());
                 None
             }
-            Action::Panic => {
-                self.muted = true;
-                self.status = ("PANIC: muted and tails cleared; Ctrl-U to unmute".into(), Tone::Bad);
-                Some(Effect::Panic)
-            }
-            Action::Unmute => {
-                self.muted = false;
-                self.status = ("unmuted".into(), Tone::Info);
-                Some(Effect::Unmute)
-            }
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
-            Action::HelpQuery(_) | Action::HelpBackspace | Action::HelpScroll(_) | Action::Answer(_) => None,
+            // Panic and unmute were handled in `update`, in every mode.
+            Action::Panic
+            | Action::Unmute
+            | Action::HelpQuery(_)
+            | Action::HelpBackspace
+            | Action::HelpScroll(_)
+            | Action::Answer(_) => None,
         };
         if text_changed {
             self.recheck();
@@ -316,12 +352,21 @@ impl App {
 
     /// The result of saving: written or not.
     pub fn on_saved(&mut self, text: &str, result: Result<(), String>) {
+        self.on_saved_then(text, result, false);
+    }
+
+    /// As `on_saved`; with `quit`, quit once the text is on disk, and stay (saying why) when it is not.
+    pub fn on_saved_then(&mut self, text: &str, result: Result<(), String>, quit: bool) {
         match result {
             Ok(()) => {
                 self.saved = text.to_string();
                 self.on_disk = true;
+                self.quit |= quit;
             }
-            Err(e) => self.status = (format!("NOT SAVED: {e}; your text is still here"), Tone::Bad),
+            Err(e) => {
+                let staying = if quit { " (not quitting)" } else { "" };
+                self.status = (format!("NOT SAVED{staying}: {e}; your text is still here"), Tone::Bad);
+            }
         }
     }
 
@@ -361,17 +406,21 @@ impl App {
         Some(Effect::LoadFromDisk)
     }
 
-    /// Replace the buffer with `text` from disk, keeping the cursor where it can be.
+    /// Replace the buffer with `text` from disk, keeping the cursor where it can be. Undoable: Ctrl-Z brings back
+    /// the text it replaced (unsaved edits included).
     pub fn load(&mut self, text: &str) {
-        let cursor = self.editor.cursor();
-        let scroll = self.editor.scroll;
-        self.editor = Editor::new(text);
-        self.editor.set_cursor(cursor);
-        self.editor.scroll = scroll;
+        self.editor.replace_all(text);
         self.saved = text.to_string();
         self.on_disk = true;
-        self.status = ("reloaded from disk".into(), Tone::Info);
+        self.status = ("reloaded from disk (Ctrl-Z brings your text back)".into(), Tone::Info);
         self.recheck();
+    }
+
+    /// Offer the text an earlier session left in its recovery file, when it differs from the buffer.
+    pub fn offer_recovered(&mut self, text: String) {
+        if text != self.editor.text() {
+            self.mode = Mode::Recovered(text);
+        }
     }
 
     /// New telemetry and scope samples from the engine.

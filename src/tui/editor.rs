@@ -166,6 +166,14 @@ impl Editor {
         true
     }
 
+    /// Replace the whole text as one undoable edit (text from disk, a recovered buffer), the cursor kept where it can be.
+    pub fn replace_all(&mut self, text: &str) {
+        self.checkpoint(EditKind::Other);
+        let cursor = self.cursor;
+        self.lines = Editor::new(text).lines;
+        self.set_cursor(cursor);
+    }
+
     /// Remove the selection's text, leaving the cursor at its start.
     fn delete_selection(&mut self) -> bool {
         let Some((a, b)) = self.selection() else {

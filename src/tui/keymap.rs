@@ -13,10 +13,18 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    // PANIC and unmute come first, whatever is on screen.
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        match key.code {
+            KeyCode::Char('p' | 'P') => return Some(Action::Panic),
+            KeyCode::Char('u' | 'U') => return Some(Action::Unmute),
+            _ => {}
+        }
+    }
     match mode {
         Mode::Edit => edit(key),
         Mode::Help { .. } => help(key),
-        Mode::ConfirmQuit | Mode::Conflict => match key.code {
+        Mode::ConfirmQuit | Mode::Conflict | Mode::Recovered(_) => match key.code {
             KeyCode::Esc => Some(Action::Answer('n')),
             KeyCode::Char(c) => Some(Action::Answer(c.to_ascii_lowercase())),
             _ => None,
@@ -76,7 +84,9 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::PageUp => mv(Move::PageUp),
         KeyCode::PageDown => mv(Move::PageDown),
         KeyCode::F(1) => Some(Action::ToggleHelp),
+        // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
+        KeyCode::F(14) => Some(Action::PrevError),
         KeyCode::F(2) => Some(Action::NextError),
         KeyCode::Esc => Some(Action::Escape),
         _ => None,
@@ -135,6 +145,37 @@ mod tests {
         assert_eq!(
             action_for(key(KeyCode::Char('Y'), KeyModifiers::SHIFT), &Mode::ConfirmQuit),
             Some(Action::Answer('y'))
+        );
+    }
+
+    #[test]
+    fn panic_and_unmute_work_in_every_mode() {
+        let ctrl = KeyModifiers::CONTROL;
+        let modes = [
+            Mode::Edit,
+            Mode::Help {
+                query: "sine".into(),
+                scroll: 3,
+            },
+            Mode::ConfirmQuit,
+            Mode::Conflict,
+            Mode::Recovered("x".into()),
+        ];
+        for m in &modes {
+            assert_eq!(
+                action_for(key(KeyCode::Char('p'), ctrl), m),
+                Some(Action::Panic),
+                "{m:?}"
+            );
+            assert_eq!(
+                action_for(key(KeyCode::Char('u'), ctrl), m),
+                Some(Action::Unmute),
+                "{m:?}"
+            );
+        }
+        assert_eq!(
+            action_for(key(KeyCode::F(14), KeyModifiers::NONE), &Mode::Edit),
+            Some(Action::PrevError)
         );
     }
 

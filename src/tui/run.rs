@@ -4,11 +4,12 @@
 use super::action::{Action, Effect};
 use super::app::App;
 use super::{keymap, save, view};
+use crate::files::{self, FileError};
 use crate::headless::{self, Options, RunError, Sink};
 use crate::live::Session;
 use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use ratatui::crossterm::execute;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -16,10 +17,11 @@ const FRAME: Duration = Duration::from_millis(16);
 const METERS: Duration = Duration::from_millis(33);
 
 pub fn run(opts: &Options) -> Result<(), RunError> {
-    let (text, on_disk) = match std::fs::read_to_string(&opts.patch) {
+    crate::cli::patch_opened(&opts.patch);
+    let (text, on_disk) = match read_disk(&opts.patch) {
         Ok(t) => (t, true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (super::app::TEMPLATE.to_string(), false),
-        Err(e) => return Err(RunError::Read(opts.patch.display().to_string(), e.to_string())),
+        Err(FileError::NotFound(_)) => (super::app::TEMPLATE.to_string(), false),
+        Err(e) => return Err(RunError::Read(format!("cannot read patch {e}"))),
     };
     let quiet = Options {
         quiet: true,
@@ -33,18 +35,34 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         Ok((w, rx)) => (Some(w), Some(rx)),
         Err(_) => (None, None),
     };
+    if let Ok(text) = files::read_text(&save::recovery_path(&opts.patch), "a patch", files::PATCH_LIMIT) {
+        app.offer_recovered(text);
+    }
+    // Hang-up, terminate, quit and interrupt end the loop below like Ctrl-Q, keeping unsaved text.
+    let stop = headless::end_on_signals(save::rescue);
     let mut terminal = ratatui::init();
     save::install_panic_hook();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    let stop = AtomicBool::new(false);
     let mut scope = Vec::new();
     let mut was_audible = true;
     let mut dirty = true;
     let mut last_meters = Instant::now();
     let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
+    let mut last_tty_check = Instant::now();
     while !app.quit {
+        // A closed window or a dropped SSH link may arrive as a hang-up, or only as a terminal that is gone.
+        if last_tty_check.elapsed() >= Duration::from_secs(1) {
+            last_tty_check = Instant::now();
+            if !terminal_alive() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            keep_unsaved(&app);
+            break;
+        }
         if dirty && last_draw.elapsed() >= FRAME {
-            save::remember(&app.path, &app.editor.text());
+            save::remember(&app.path, &app.editor.text(), app.modified());
             let area = terminal.get_frame().area();
             app.editor.scroll_to_cursor(view::editor_area(area).height as usize);
             let _ = terminal.draw(|f| {
@@ -63,7 +81,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         } else {
             FRAME
         };
-        if event::poll(timeout).unwrap_or(false) {
+        // An error means the terminal is gone (closed window, lost SSH): keep the text and end.
+        let Ok(ready) = event::poll(timeout) else {
+            keep_unsaved(&app);
+            stop.store(true, Ordering::Relaxed);
+            break;
+        };
+        if ready {
             let effect = match event::read() {
                 Ok(Event::Key(k)) => keymap::action_for(k, &app.mode).and_then(|a| app.update(a)),
                 Ok(Event::Paste(t)) => app.update(Action::PasteText(t)),
@@ -78,7 +102,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             && rx.try_iter().fold(false, |any, ours| any | ours)
         {
             std::thread::sleep(Duration::from_millis(30));
-            if let Ok(disk) = std::fs::read_to_string(&app.path)
+            if let Ok(disk) = read_disk(&app.path)
                 && let Some(e) = app.on_disk_change(&disk)
             {
                 apply(e, &mut app, &mut session);
@@ -132,17 +156,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
 /// Carry out what the app asked for.
 fn apply(effect: Effect, app: &mut App, session: &mut Session) {
     match effect {
-        Effect::Save(text) => {
-            let saved = save::atomic(&app.path, &text).map_err(|e| e.to_string());
-            let ok = saved.is_ok();
-            app.on_saved(&text, saved);
-            if ok {
-                let result = session.reload(&text);
-                app.on_reload(&result);
-            }
+        Effect::Save(text) => save_and_reload(app, session, &text, false),
+        Effect::SaveThenQuit(text) => save_and_reload(app, session, &text, true),
+        Effect::DropRecovered => {
+            let _ = std::fs::remove_file(save::recovery_path(&app.path));
         }
         Effect::LoadFromDisk => {
-            if let Ok(text) = std::fs::read_to_string(&app.path) {
+            if let Ok(text) = read_disk(&app.path) {
                 app.load(&text);
                 let result = session.reload(&text);
                 app.on_reload(&result);
@@ -152,4 +172,32 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
         Effect::Panic => session.panic(),
         Effect::Unmute => session.resume(),
     }
+}
+
+fn save_and_reload(app: &mut App, session: &mut Session, text: &str, quit: bool) {
+    let saved = save::atomic(&app.path, text).map_err(|e| e.to_string());
+    let ok = saved.is_ok();
+    app.on_saved_then(text, saved, quit);
+    if ok && !quit {
+        let result = session.reload(text);
+        app.on_reload(&result);
+    }
+}
+
+/// The app is ending without the performer's say (a signal, the terminal gone): unsaved text goes to
+/// `PATCH.recovered`, offered back at the next start.
+fn keep_unsaved(app: &App) {
+    if app.modified() {
+        let _ = save::atomic(&save::recovery_path(&app.path), &app.editor.text());
+    }
+}
+
+/// Whether this process still has its terminal: after a hang-up it has no controlling terminal to open.
+fn terminal_alive() -> bool {
+    std::fs::OpenOptions::new().read(true).open("/dev/tty").is_ok()
+}
+
+/// The patch as it is on disk: bounded, never blocking on a FIFO or a device put in its place.
+fn read_disk(path: &std::path::Path) -> Result<String, FileError> {
+    files::read_text(path, "a patch", files::PATCH_LIMIT)
 }

@@ -14,11 +14,34 @@ pub fn atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "patch".into(), |n| n.to_string_lossy().into_owned());
+    // A read-only patch stays as it is: the rename would replace it silently (the folder is writable).
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = &existing {
+        if !meta.is_file() {
+            return Err(std::io::Error::other(format!(
+                "`{}` is not a plain file any more",
+                path.display()
+            )));
+        }
+        if meta.permissions().readonly() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "`{}` is read-only; make it writable (chmod u+w) or copy it under another name",
+                    path.display()
+                ),
+            ));
+        }
+    }
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
+        // The new file keeps the old one's permissions (a 0600 patch stays private).
+        if let Some(meta) = &existing {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
         std::fs::rename(&tmp, path)?;
         // Make the rename itself durable; not every filesystem lets a directory be synced.
         if let Ok(d) = std::fs::File::open(&dir) {
@@ -32,13 +55,22 @@ pub fn atomic(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-/// The text to rescue if we crash, and where the patch lives.
-static RESCUE: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
+/// The text to rescue if we crash or are ended, where the patch lives, and whether the text is unsaved.
+static RESCUE: Mutex<Option<(PathBuf, String, bool)>> = Mutex::new(None);
 
-/// Remember the buffer, so a panic can write it out.
-pub fn remember(path: &Path, text: &str) {
+/// Remember the buffer, so a panic or an ending signal can write it out.
+pub fn remember(path: &Path, text: &str, unsaved: bool) {
     if let Ok(mut r) = RESCUE.lock() {
-        *r = Some((path.to_path_buf(), text.to_string()));
+        *r = Some((path.to_path_buf(), text.to_string(), unsaved));
+    }
+}
+
+/// Write the remembered buffer to `PATCH.recovered` if it is unsaved. Safe from any thread; the app calls it when
+/// it is ended (a signal, the terminal gone) without the performer's say.
+pub fn rescue() {
+    let saved = RESCUE.lock().ok().and_then(|r| r.clone());
+    if let Some((path, text, true)) = saved {
+        let _ = atomic(&recovery_path(&path), &text);
     }
 }
 
@@ -57,7 +89,7 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         previous(info);
         let saved = RESCUE.lock().ok().and_then(|r| r.clone());
-        if let Some((path, text)) = saved {
+        if let Some((path, text, _)) = saved {
             let to = recovery_path(&path);
             match std::fs::write(&to, text) {
                 Ok(()) => eprintln!("synchrotron-tui crashed; your buffer is saved in {}", to.display()),
@@ -73,6 +105,7 @@ pub fn install_panic_hook() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn atomic_save_replaces_the_file_and_leaves_no_temporary() {
@@ -89,6 +122,20 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         assert!(atomic(&dir.join("no/such/dir.syn"), "x").is_err());
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        atomic(&p, "three").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the saved file keeps its permissions");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let e = atomic(&p, "four").unwrap_err();
+        assert!(e.to_string().contains("read-only"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "three",
+            "a read-only patch is left alone"
+        );
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o444);
         assert_eq!(recovery_path(&p), dir.join("a.syn.recovered"));
         let _ = std::fs::remove_dir_all(&dir);
     }

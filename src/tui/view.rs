@@ -58,7 +58,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         Mode::Conflict => question(
             "The file changed on disk",
-            "It was changed by another program while you have unsaved edits here.  k = keep mine (Ctrl-S to overwrite), l = load theirs",
+            "It was changed by another program while you have unsaved edits here.  k = keep mine (Ctrl-S to overwrite), l = load theirs (Ctrl-Z undoes)",
+            area,
+            buf,
+        ),
+        Mode::Recovered(_) => question(
+            "Unsaved text from an earlier session",
+            "It ended before saving; its text was kept.  r = restore it (Ctrl-Z undoes), d = discard it, k = decide later",
             area,
             buf,
         ),

@@ -11,6 +11,10 @@ mod diagnostics;
 mod dsp;
 #[cfg(feature = "cpal")]
 mod e2e;
+mod hostile_files;
+mod hostile_process;
+#[cfg(feature = "cpal")]
+mod hostile_tui;
 mod hotswap;
 mod midi;
 mod original;

@@ -84,6 +84,8 @@ fn keys_play_a_sine_through_monophonic_render() {
 fn font_path() -> String {
     let dir = std::env::temp_dir().join(format!("synchrotron-sf2-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // File nodes use files in the patch's folder or folders the performer names (`--files`): this one is named.
+    synchrotron_tui::files::allow_dir(&dir).unwrap();
     let path = dir.join("tiny.sf2");
     std::fs::write(&path, tiny_sf2()).unwrap();
     path.display().to_string()
@@ -170,11 +172,10 @@ fn midi_and_samples_do_not_mix_and_bad_chords_and_fonts_are_errors() {
             "new \"Hm9\" c; new ChordNode ch; link c.out -> ch.chord;",
             "`Hm9` is not a chord name",
         ),
-        // An absolute path: a relative one is looked up next to the last patch opened, which other tests in
-        // this binary set, so its message would depend on which ran first.
+        // An absolute path outside every allowed folder: refused without looking it up.
         (
             "new \"/nonexistent/nowhere.sf2\" p; new SoundFontNode f; link p.out -> f.path;",
-            "can't open `/nonexistent/nowhere.sf2`",
+            "`/nonexistent/nowhere.sf2`: outside the patch's folder",
         ),
         (
             "new SineNode s; new ChordNode ch; link s.out -> ch.octave;",

@@ -6,18 +6,23 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
+pub struct Tmux {
+    pub socket: String,
+    pub dir: PathBuf,
 }
 
 impl Tmux {
     /// Start the app on `p.syn` in a fresh folder; `None` leaves the file missing.
-    fn start(name: &str, patch: Option<&str>) -> Self {
+    pub fn start(name: &str, patch: Option<&str>) -> Self {
         let dir = alsa_home(&format!("tmux-{name}"), ALSA_FILE);
         if let Some(p) = patch {
             std::fs::write(dir.join("p.syn"), p).unwrap();
         }
+        Self::start_in(name, dir)
+    }
+
+    /// Start the app on `p.syn` in `dir` (a folder from `alsa_home`, kept from an earlier run).
+    pub fn start_in(name: &str, dir: PathBuf) -> Self {
         let socket = format!("synchrotron-{name}-{}", std::process::id());
         let cmd = format!(
             "env HOME={} {} {}",
@@ -45,7 +50,7 @@ impl Tmux {
         Self { socket, dir }
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p"])
             .output()
@@ -53,7 +58,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn wait_screen(&self, what: &str) -> String {
+    pub fn wait_screen(&self, what: &str) -> String {
         let started = Instant::now();
         loop {
             let s = self.screen();
@@ -68,13 +73,29 @@ impl Tmux {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    /// Wait until `what` is no longer on screen.
+    pub fn wait_gone(&self, what: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let s = self.screen();
+            if !s.contains(what) {
+                return s;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "`{what}` stays on screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", &self.socket, "send-keys"];
         args.extend_from_slice(keys);
         assert!(Command::new("tmux").args(&args).status().unwrap().success());
     }
 
-    fn type_text(&self, text: &str) {
+    pub fn type_text(&self, text: &str) {
         assert!(
             Command::new("tmux")
                 .args(["-L", &self.socket, "send-keys", "-l", text])
@@ -84,15 +105,15 @@ impl Tmux {
         );
     }
 
-    fn wait_audio(&self, seconds: f64) {
+    pub fn wait_audio(&self, seconds: f64) {
         wait_captured(&self.dir, seconds);
     }
 
-    fn left(&self) -> Vec<f32> {
+    pub fn left(&self) -> Vec<f32> {
         captured_left(&self.dir)
     }
 
-    fn running(&self) -> bool {
+    pub fn running(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session"])
             .output()
@@ -100,10 +121,48 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// The app's process id (tmux runs it as the pane's process; `env` execs it).
+    pub fn pid(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Wait until the app has ended (the session closes with it).
+    pub fn wait_ended(&self) {
+        let started = Instant::now();
+        while self.running() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "still running:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Leave the folder in place when this session goes (to start the app there again).
+    pub fn keep_dir(mut self) -> PathBuf {
+        std::mem::take(&mut self.dir)
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // The app must end with its terminal (a test asserts it); should it ever not, it must not keep writing
+        // its stream into the deleted capture file of this test for ever.
+        let pid = self.pid();
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !pid.is_empty() {
+            std::thread::sleep(Duration::from_millis(200));
+            let _ = Command::new("kill").args(["-9", &pid]).output();
+        }
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

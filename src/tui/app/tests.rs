@@ -44,11 +44,72 @@ fn quitting_with_unsaved_changes_asks_first() {
     a.update(Action::Quit);
     assert_eq!(
         a.update(Action::Answer('s')),
-        Some(Effect::Save("xsine 440 -> out".into()))
+        Some(Effect::SaveThenQuit("xsine 440 -> out".into()))
     );
+    assert!(!a.quit, "only once the text is on disk");
+    // The save failed: the app stays, with the text, and says so.
+    a.on_saved_then("xsine 440 -> out", Err("disk full".into()), true);
+    assert!(!a.quit && a.modified());
+    assert!(
+        a.status.0.contains("NOT SAVED (not quitting): disk full"),
+        "{:?}",
+        a.status
+    );
+    a.update(Action::Quit);
+    a.update(Action::Answer('s'));
+    a.on_saved_then("xsine 440 -> out", Ok(()), true);
     assert!(a.quit);
     let mut clean = app("sine 440 -> out");
     assert_eq!(clean.update(Action::Quit), Some(Effect::Quit));
+}
+
+#[test]
+fn panic_and_unmute_act_in_every_mode_and_leave_it_as_it_was() {
+    let modes = [
+        Mode::Edit,
+        Mode::Help {
+            query: "lowpass".into(),
+            scroll: 2,
+        },
+        Mode::ConfirmQuit,
+        Mode::Conflict,
+        Mode::Recovered("saw 110 -> out".into()),
+    ];
+    for mode in modes {
+        let mut a = app("sine 440 -> out");
+        a.mode = mode.clone();
+        assert_eq!(a.update(Action::Panic), Some(Effect::Panic), "{mode:?}");
+        assert!(a.muted && !a.quit, "{mode:?}");
+        assert_eq!(a.mode, mode, "the dialog stays open");
+        assert_eq!(a.update(Action::Unmute), Some(Effect::Unmute), "{mode:?}");
+        assert!(!a.muted);
+    }
+}
+
+#[test]
+fn loading_theirs_and_restoring_a_recovered_buffer_can_be_undone() {
+    let mut a = app("sine 440 -> out");
+    a.update(Action::Insert('#'));
+    a.on_disk_change("saw 110 -> out");
+    assert_eq!(a.mode, Mode::Conflict);
+    assert_eq!(a.update(Action::Answer('l')), Some(Effect::LoadFromDisk));
+    a.load("saw 110 -> out");
+    assert_eq!(a.editor.text(), "saw 110 -> out");
+    assert!(!a.modified());
+    a.update(Action::Undo);
+    assert_eq!(a.editor.text(), "#sine 440 -> out", "mine is back");
+    assert!(a.modified());
+
+    let mut b = app("sine 440 -> out");
+    b.offer_recovered("sine 440 -> out".into());
+    assert_eq!(b.mode, Mode::Edit, "nothing to offer when it is the same text");
+    b.offer_recovered("sine 660 -> out # unsaved".into());
+    assert!(matches!(b.mode, Mode::Recovered(_)));
+    assert_eq!(b.update(Action::Answer('r')), Some(Effect::DropRecovered));
+    assert_eq!(b.editor.text(), "sine 660 -> out # unsaved");
+    assert!(b.modified(), "restored, not yet saved");
+    b.update(Action::Undo);
+    assert_eq!(b.editor.text(), "sine 440 -> out");
 }
 
 #[test]
