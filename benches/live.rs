@@ -76,6 +76,25 @@ fn draw(c: &mut Criterion) {
             terminal.draw(|f| f.render_widget(&app, f.area())).expect("draws");
         });
     });
+    // The worst a performer can paste: 10 000 broken lines, then a one-megabyte line under the cursor.
+    let broken: String = (0..10_000).map(|i| format!("sinee {} -> out\n", 100 + i)).collect();
+    let long = format!("{broken}x = {}\n", "saw 1 ".repeat(170_000));
+    for (name, text) in [
+        ("10 000 diagnostics", broken),
+        ("10 000 diagnostics and a 1 MB line", long),
+    ] {
+        app.editor = synchrotron_tui::tui::editor::Editor::new(&text);
+        app.editor
+            .set_cursor(synchrotron_tui::tui::editor::Pos { line: 10_000, col: 3 });
+        app.editor.scroll = 9_990;
+        app.set_checked(&text, synchrotron_tui::tui::app::check_text(&text));
+        app.bound = synchrotron_tui::tui::highlight::bindings(&text);
+        c.bench_function(&format!("draw a full frame, 120x40, {name}"), |b| {
+            b.iter(|| {
+                terminal.draw(|f| f.render_widget(&app, f.area())).expect("draws");
+            });
+        });
+    }
 }
 
 criterion_group!(benches, reload, callback, draw);

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod checker;
 pub mod editor;
 pub mod highlight;
 pub mod keymap;

@@ -8,6 +8,7 @@ use crate::dsp::compat;
 use crate::dsp::registry::{self, NodeDef, ParamKind};
 use crate::lang::synchrolang::{Command, CommandKind, Ctor, Literal, Name, PortRef, UnlinkTarget};
 use crate::lang::{Diagnostic, Span};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// What a named node is.
@@ -40,6 +41,12 @@ pub struct Table {
     pub nodes: Vec<SynNode>,
     pub links: Vec<Link>,
     pub stopped: bool,
+    /// Where each name sits in `nodes`, so a script of many nodes runs in linear time.
+    index: HashMap<String, usize>,
+    /// Links as they are made; a replaced or unlinked one leaves `None` until `interpret` compacts them.
+    made: Vec<Option<Link>>,
+    /// The link feeding each input, by its place in `made`.
+    feeding: HashMap<(String, String), usize>,
 }
 
 fn inputs(kind: &Kind) -> Vec<&'static str> {
@@ -60,7 +67,27 @@ fn outputs(kind: &Kind) -> Vec<&'static str> {
 
 impl Table {
     fn find(&self, name: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.name == name)
+        self.index.get(name).copied()
+    }
+
+    /// Drop the links `gone` selects (unlink, remove: rare, so a pass over them all is fine).
+    fn drop_links(&mut self, gone: impl Fn(&Link) -> bool) {
+        for slot in &mut self.made {
+            if slot.as_ref().is_some_and(&gone)
+                && let Some(l) = slot.take()
+            {
+                self.feeding.remove(&l.to);
+            }
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), i))
+            .collect();
     }
 
     /// The node a name refers to, or "unknown node" with the nearest name.
@@ -111,20 +138,22 @@ impl Table {
                     span: cmd.span,
                 };
                 // One source per input: a new link replaces the old one, as in the original.
-                self.links.retain(|l| l.to != link.to);
-                self.links.push(link);
+                if let Some(old) = self.feeding.insert(link.to.clone(), self.made.len()) {
+                    self.made[old] = None;
+                }
+                self.made.push(Some(link));
                 Ok(())
             }
             CommandKind::Unlink(target) => {
                 match target {
                     UnlinkTarget::Node(n) => {
                         self.node(n)?;
-                        self.links.retain(|l| l.from.0 != n.text && l.to.0 != n.text);
+                        self.drop_links(|l| l.from.0 == n.text || l.to.0 == n.text);
                     }
                     UnlinkTarget::Port(p) => {
                         self.node(&p.node)?;
                         let at = (p.node.text.clone(), p.port.text.clone());
-                        self.links.retain(|l| l.from != at && l.to != at);
+                        self.drop_links(|l| l.from == at || l.to == at);
                     }
                     UnlinkTarget::Link(a, b) => {
                         self.node(&a.node)?;
@@ -133,7 +162,7 @@ impl Table {
                             (a.node.text.clone(), a.port.text.clone()),
                             (b.node.text.clone(), b.port.text.clone()),
                         );
-                        self.links.retain(|l| !(l.from == f && l.to == t));
+                        self.drop_links(|l| l.from == f && l.to == t);
                     }
                 }
                 Ok(())
@@ -141,12 +170,15 @@ impl Table {
             CommandKind::Remove(n) => {
                 let i = self.node(n)?;
                 self.nodes.remove(i);
-                self.links.retain(|l| l.from.0 != n.text && l.to.0 != n.text);
+                self.reindex();
+                self.drop_links(|l| l.from.0 == n.text || l.to.0 == n.text);
                 Ok(())
             }
             CommandKind::Clear => {
                 self.nodes.clear();
-                self.links.clear();
+                self.index.clear();
+                self.made.clear();
+                self.feeding.clear();
                 Ok(())
             }
             CommandKind::Start => {
@@ -190,6 +222,7 @@ impl Table {
             Some(n) => n.text.clone(),
             None => self.auto_name(index),
         };
+        self.index.insert(name.clone(), self.nodes.len());
         self.nodes.push(SynNode { name, kind, span });
         Ok(())
     }
@@ -226,6 +259,7 @@ pub fn interpret(cmds: &[Command]) -> Result<Table, Vec<Diagnostic>> {
     for (i, c) in cmds.iter().enumerate() {
         t.run(c, i).map_err(|d| vec![d])?;
     }
+    t.links = std::mem::take(&mut t.made).into_iter().flatten().collect();
     Ok(t)
 }
 
@@ -260,7 +294,12 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
             });
         }
     }
-    let source_of = |node: &str, port: &str| t.links.iter().find(|l| l.to.0 == node && l.to.1 == port);
+    let sources: HashMap<(&str, &str), &Link> = t
+        .links
+        .iter()
+        .map(|l| ((l.to.0.as_str(), l.to.1.as_str()), l))
+        .collect();
+    let source_of = |node: &str, port: &str| sources.get(&(node, port)).copied();
     for (i, n) in t.nodes.iter().enumerate() {
         let (Kind::Node(d), Some(at)) = (&n.kind, index[i]) else {
             continue;

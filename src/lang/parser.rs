@@ -241,8 +241,18 @@ fn note(text: &str, span: Span) -> Res<ExprKind> {
 
 fn check_nesting(src: &str) -> Res<()> {
     let mut depth = 0usize;
+    let mut comment = false;
+    let bytes = src.as_bytes();
     for (i, c) in src.char_indices() {
+        // Brackets in comments are prose, not nesting; the `#` of a sharp note (`c#3`) starts no comment.
         match c {
+            '\n' => comment = false,
+            _ if comment => {}
+            '#' => {
+                let sharp =
+                    i > 0 && bytes[i - 1].is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+                comment = !sharp;
+            }
             '(' | '[' => {
                 depth += 1;
                 if depth > MAX_NESTING {

@@ -46,14 +46,27 @@ pub struct Meters {
 /// Frames kept for the scope.
 pub const SCOPE_FRAMES: usize = 4096;
 
+// Its flags are independent facts about the screen (on disk, muted, quitting, a check waiting), not a state
+// machine in disguise.
+#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     pub editor: Editor,
     pub path: PathBuf,
     /// The text as it is on disk (after our last save or load).
     pub saved: String,
     pub on_disk: bool,
-    /// Diagnostics of the buffer as it is now.
+    /// Diagnostics of the buffer as it is now (or as it was when the last check of a large buffer finished).
     pub diagnostics: Vec<Diagnostic>,
+    /// Line and column of each diagnostic, worked out once per check rather than on every frame.
+    pub diag_at: Vec<(usize, usize)>,
+    /// Diagnostic spans sorted by where they start, with their index, and the longest span: the editor finds the
+    /// ones on a line by binary search, so a frame costs the same with 100 000 diagnostics as with one.
+    pub spans: Vec<(usize, usize, usize)>,
+    pub longest_span: usize,
+    /// Names bound in the buffer, for highlighting, found once per change.
+    pub bound: std::collections::HashSet<String>,
+    /// A large buffer changed and waits to be checked off the UI thread (see `CHECK_INLINE`).
+    pub check_due: bool,
     pub selected_diag: usize,
     pub status: (String, Tone),
     pub last_reload: String,
@@ -70,6 +83,22 @@ pub struct App {
     pub debug: String,
 }
 
+/// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
+pub const CHECK_INLINE: usize = 64 * 1024;
+
+/// Diagnostics of a text, sorted errors first then by place, and its tempo when it compiled.
+pub type Checked = (Vec<Diagnostic>, Option<f64>);
+
+/// Check `text` as the editor shows it. Pure; any thread.
+pub fn check_text(text: &str) -> Checked {
+    let (mut diagnostics, bpm) = match compile::check(text) {
+        Ok(c) => (c.warnings, Some(c.spec.bpm)),
+        Err(d) => (d, None),
+    };
+    diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
+    (diagnostics, bpm)
+}
+
 /// What a new file starts from.
 pub const TEMPLATE: &str =
     "# A new patch: edit, then Ctrl-S to save and hear it.\nbpm 120\n\nsine a4 -> gain 0.2 -> out\n";
@@ -82,6 +111,11 @@ impl App {
             saved: if on_disk { text.to_string() } else { String::new() },
             on_disk,
             diagnostics: vec![],
+            diag_at: vec![],
+            spans: vec![],
+            longest_span: 0,
+            bound: std::collections::HashSet::new(),
+            check_due: false,
             selected_diag: 0,
             status: (String::new(), Tone::Info),
             last_reload: String::new(),
@@ -112,17 +146,35 @@ impl App {
             .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
     }
 
-    /// Check the buffer as it is, so errors show while typing.
+    /// Check the buffer as it is, so errors show while typing. A large buffer (a big paste) is checked off the UI
+    /// thread instead, so typing never waits for the compiler: `check_due` asks the runner to do it.
     fn recheck(&mut self) {
-        self.diagnostics = match compile::check(&self.editor.text()) {
-            Ok(c) => {
-                self.bpm = c.spec.bpm;
-                c.warnings
-            }
-            Err(d) => d,
-        };
-        self.diagnostics
-            .sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
+        let text = self.editor.text();
+        self.bound = super::highlight::bindings(&text);
+        if text.len() > CHECK_INLINE {
+            self.check_due = true;
+            return;
+        }
+        let checked = check_text(&text);
+        self.set_checked(&text, checked);
+    }
+
+    /// The result of checking `text` (here or on the checker thread); stale results are for the runner to drop.
+    pub fn set_checked(&mut self, text: &str, checked: Checked) {
+        let (diagnostics, bpm) = checked;
+        if let Some(bpm) = bpm {
+            self.bpm = bpm;
+        }
+        let index = crate::lang::span::LineIndex::new(text);
+        self.diag_at = diagnostics.iter().map(|d| index.line_col(text, d.span.start)).collect();
+        self.spans = diagnostics
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.span.start, d.span.end.max(d.span.start + 1), i))
+            .collect();
+        self.spans.sort_unstable();
+        self.longest_span = self.spans.iter().map(|(a, b, _)| b - a).max().unwrap_or(0);
+        self.diagnostics = diagnostics;
         self.selected_diag = self.selected_diag.min(self.diagnostics.len().saturating_sub(1));
     }
 
@@ -447,6 +499,18 @@ impl App {
         if self.scope.len() > keep {
             self.scope.drain(..self.scope.len() - keep);
         }
+    }
+
+    /// The diagnostics touching the bytes `start..=end` of the text.
+    pub fn diagnostics_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Diagnostic> {
+        let lo = self
+            .spans
+            .partition_point(|s| s.0 < start.saturating_sub(self.longest_span));
+        let hi = self.spans.partition_point(|s| s.0 <= end);
+        self.spans[lo..hi.max(lo)]
+            .iter()
+            .filter(move |s| s.1 > start)
+            .filter_map(|s| self.diagnostics.get(s.2))
     }
 
     /// Where the cursor is (line, character column).

@@ -34,7 +34,8 @@ pub fn line<S: std::hash::BuildHasher>(text: &str, bound: &HashSet<String, S>) -
     let b = text.as_bytes();
     let mut out: Vec<(Range<usize>, Class)> = Vec::new();
     let mut i = 0;
-    let at_start = |i: usize| text[..i].trim().is_empty();
+    let first = text.find(|c: char| !c.is_whitespace()).unwrap_or(text.len());
+    let at_start = |i: usize| i <= first;
     while i < b.len() {
         let c = b[i];
         let start = i;

@@ -48,6 +48,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut dirty = true;
     let mut last_meters = Instant::now();
     let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
+    let mut checker = super::checker::Checker::start();
     let mut last_tty_check = Instant::now();
     while !app.quit {
         // A closed window or a dropped SSH link may arrive as a hang-up, or only as a terminal that is gone.
@@ -64,7 +65,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         if dirty && last_draw.elapsed() >= FRAME {
             save::remember(&app.path, &app.editor.text(), app.modified());
             let area = terminal.get_frame().area();
-            app.editor.scroll_to_cursor(view::editor_area(area).height as usize);
+            app.editor
+                .scroll_to_cursor(view::editor_area(&app, area).height as usize);
             let _ = terminal.draw(|f| {
                 f.render_widget(&app, f.area());
                 if app.mode == super::app::Mode::Edit {
@@ -107,6 +109,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             {
                 apply(e, &mut app, &mut session);
             }
+            dirty = true;
+        }
+        if std::mem::take(&mut app.check_due) {
+            checker.request(app.editor.text());
+        }
+        if let Some((text, checked)) = checker.latest() {
+            app.set_checked(&text, checked);
             dirty = true;
         }
         let ev = session.tick();

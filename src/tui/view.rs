@@ -21,10 +21,10 @@ impl Widget for &App {
 }
 
 /// Where the editor's text goes, so the runner can place the terminal cursor and scroll.
-pub fn editor_area(area: Rect) -> Rect {
+pub fn editor_area(app: &App, area: Rect) -> Rect {
     let [main, _, _] = rows(area);
     let [left, _] = columns(main);
-    editor::text_area(left)
+    editor::text_area(left, app.editor.lines().len())
 }
 
 fn rows(area: Rect) -> [Rect; 3] {
@@ -94,5 +94,5 @@ fn question(title: &str, text: &str, area: Rect, buf: &mut Buffer) {
 
 /// The terminal cursor's position for the editor.
 pub fn cursor_in(app: &App, area: Rect) -> (u16, u16) {
-    editor::cursor_position(app, editor_area(area))
+    editor::cursor_position(app, editor_area(app, area))
 }

@@ -128,3 +128,35 @@ fn tiny_terminals_do_not_panic() {
         draw(&a, w, h);
     }
 }
+
+/// The row of the screen as text.
+fn row(t: &Terminal<TestBackend>, y: u16) -> String {
+    let buf = t.backend().buffer();
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn long_files_keep_whole_line_numbers_and_big_pastes_are_checked_off_the_ui_thread() {
+    let text: String = (0..12_000).fold(String::new(), |mut t, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(t, "sinee {} -> out", 100 + i);
+        t
+    });
+    let mut a = app("sine 440 -> out\n");
+    press(&mut a, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    a.update(synchrotron_tui::tui::action::Action::PasteText(text.clone()));
+    assert!(a.check_due, "a large buffer is checked on the checker thread");
+    assert!(a.diagnostics.is_empty(), "not checked on the UI thread");
+    let checked = synchrotron_tui::tui::app::check_text(&a.editor.text());
+    a.set_checked(&a.editor.text(), checked);
+    assert_eq!(a.diagnostics.len(), 12_000);
+    a.editor
+        .set_cursor(synchrotron_tui::tui::editor::Pos { line: 11_000, col: 0 });
+    a.editor.scroll = 10_990;
+    let t = draw(&a, 120, 40);
+    let line = row(&t, 11);
+    assert!(line.contains("11001●│sinee 11100"), "{line}");
+    // The panel shows the selected diagnostic's place from the positions worked out at check time.
+    let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(screen.contains("1:1 unknown node or binding `sinee`"), "{screen}");
+}

@@ -174,3 +174,13 @@ fn deep_nesting_is_refused_not_overflowed() {
     let d = parse(&src).unwrap_err();
     assert!(d[0].message.contains("nested too deeply"));
 }
+
+#[test]
+fn brackets_in_comments_and_sharp_notes_do_not_count_as_nesting() {
+    let comments = "# ((((((( [[[[[[[ a comment about (brackets\n".repeat(200);
+    let sharps = "n = seq [c#3 d#4 f#2] # [[[\n".repeat(100);
+    let src = format!("{comments}{sharps}sine 440 -> out\n");
+    parse(&src).unwrap();
+    let deep = format!("# (((\nx = {}1{}", "(".repeat(100), ")".repeat(100));
+    assert!(parse(&deep).unwrap_err()[0].message.contains("nested too deeply"));
+}

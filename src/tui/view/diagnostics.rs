@@ -15,10 +15,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (0, w) => (format!(" {w} warning(s) "), Color::Yellow),
         (e, _) => (format!(" {e} error(s) · F2 next "), Color::Red),
     };
-    let text = app.editor.text();
+    // Only what fits is built: from a little before the selected one, so it stays in view (10 000 errors cost the
+    // same frame as ten).
+    let room = area.height.saturating_sub(2) as usize;
+    let first = app.selected_diag.saturating_sub(room / 3);
     let mut lines = Vec::new();
-    for (i, d) in app.diagnostics.iter().enumerate() {
-        let (l, c) = d.line_col(&text);
+    for (i, d) in app.diagnostics.iter().enumerate().skip(first).take(room) {
+        let (l, c) = app.diag_at.get(i).copied().unwrap_or((0, 0));
         let color = if d.is_error() { Color::Red } else { Color::Yellow };
         let mut st = Style::new().fg(color);
         if i == app.selected_diag {
@@ -27,17 +30,34 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let marker = if i == app.selected_diag { "▶" } else { " " };
         lines.push(Line::from(vec![
             Span::styled(format!("{marker}{l}:{c} "), st),
-            Span::raw(d.message.clone()),
+            Span::raw(clip(&d.message)),
         ]));
         if let Some(label) = &d.label {
-            lines.push(Line::styled(format!("   {label}"), Style::new().fg(color)));
+            lines.push(Line::styled(format!("   {}", clip(label)), Style::new().fg(color)));
         }
         if let Some(help) = &d.help {
-            lines.push(Line::styled(format!("   {help}"), Style::new().fg(Color::DarkGray)));
+            lines.push(Line::styled(
+                format!("   {}", clip(help)),
+                Style::new().fg(Color::DarkGray),
+            ));
         }
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(Block::bordered().title(title).title_style(Style::new().fg(color)))
         .render(area, buf);
+}
+
+/// A message as the panel shows it: at most a few lines' worth, control characters made visible.
+fn clip(text: &str) -> String {
+    const MAX: usize = 240;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
 }

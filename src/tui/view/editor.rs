@@ -9,20 +9,23 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthChar;
 
-/// Gutter: 4 digits, a mark, a bar.
-const GUTTER: u16 = 6;
+/// Gutter: the line number (at least 4 digits, more for long files), a mark, a bar.
+fn gutter(lines: usize) -> u16 {
+    lines.to_string().len().max(4) as u16 + 2
+}
 
 fn block(app: &App) -> Block<'static> {
     let modified = if app.modified() { " ●" } else { "" };
     Block::bordered().title(format!(" {}{modified} ", app.file_name()))
 }
 
-/// The text area inside the pane (after border and gutter).
-pub fn text_area(area: Rect) -> Rect {
+/// The text area inside the pane (after border and gutter) for a text of `lines` lines.
+pub fn text_area(area: Rect, lines: usize) -> Rect {
     let inner = Block::bordered().inner(area);
+    let g = gutter(lines);
     Rect {
-        x: inner.x + GUTTER,
-        width: inner.width.saturating_sub(GUTTER),
+        x: inner.x + g,
+        width: inner.width.saturating_sub(g),
         ..inner
     }
 }
@@ -44,11 +47,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let b = block(app);
     let inner = b.inner(area);
     b.render(area, buf);
-    let text = app.editor.text();
-    let bound = highlight::bindings(&text);
     let selection = app.editor.selection();
     let cursor = app.editor.cursor();
-    let width = inner.width.saturating_sub(GUTTER) as usize;
+    let g = gutter(app.editor.lines().len());
+    let digits = g as usize - 2;
+    let width = inner.width.saturating_sub(g) as usize;
     let hscroll = horizontal_scroll(app, width);
     let mut line_start = 0;
     let lines = app.editor.lines();
@@ -66,15 +69,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             line_start
         };
         let line_end = line_start + line.len();
-        let worst = app
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.span.start.max(line_start.min(d.span.end)) <= line_end
-                    && d.span.end.max(d.span.start + 1) > line_start
-            })
-            .map(|d| d.severity)
-            .max();
+        // The diagnostics touching this line, found once; each character then looks only at these.
+        let worst = app.diagnostics_in(line_start, line_end).map(|d| d.severity).max();
+        let (from, to) = visible_bytes(line, hscroll, width);
+        let here: Vec<&crate::lang::Diagnostic> = app.diagnostics_in(line_start + from, line_start + to).collect();
         let (mark, mark_style) = match worst {
             Some(Severity::Error) => ("●", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
             Some(Severity::Warning) => ("▲", Style::new().fg(Color::Yellow)),
@@ -85,20 +83,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             Style::new().fg(Color::DarkGray)
         };
-        buf.set_string(inner.x, y, format!("{:>4}", i + 1), num_style);
-        buf.set_string(inner.x + 4, y, mark, mark_style);
-        buf.set_string(inner.x + 5, y, "│", Style::new().fg(Color::DarkGray));
-        let classes = highlight::line(line, &bound);
+        buf.set_string(inner.x, y, format!("{:>digits$}", i + 1), num_style);
+        buf.set_string(inner.x + g - 2, y, mark, mark_style);
+        buf.set_string(inner.x + g - 1, y, "│", Style::new().fg(Color::DarkGray));
+        let classes = classes(line, hscroll, width, app);
+        let mut class_at = classes.iter().peekable();
         let mut x = 0usize;
         for (col, (byte, ch)) in line.char_indices().enumerate() {
             let w = ch.width().unwrap_or(0);
             if x + w > hscroll + width {
                 break;
             }
+            // Classes come in order, so the one for this byte is found by walking along with it.
+            while class_at.peek().is_some_and(|(r, _)| r.end <= byte) {
+                class_at.next();
+            }
             if x >= hscroll {
-                let class = classes
-                    .iter()
-                    .find(|(r, _)| r.contains(&byte))
+                let class = class_at
+                    .peek()
+                    .filter(|(r, _)| r.contains(&byte))
                     .map_or(Class::Plain, |(_, c)| *c);
                 let mut st = style(class);
                 let pos = super::super::editor::Pos { line: i, col };
@@ -106,37 +109,59 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     st = st.add_modifier(Modifier::REVERSED);
                 }
                 let at = line_start + byte;
-                if let Some(d) = app
-                    .diagnostics
+                if let Some(d) = here
                     .iter()
                     .find(|d| at >= d.span.start && at < d.span.end.max(d.span.start + 1))
                 {
                     let c = if d.is_error() { Color::Red } else { Color::Yellow };
                     st = st.add_modifier(Modifier::UNDERLINED).underline_color(c).fg(c);
                 }
-                let cx = inner.x + GUTTER + (x - hscroll) as u16;
+                let cx = inner.x + g + (x - hscroll) as u16;
                 buf.set_string(cx, y, ch.to_string(), st);
             }
             x += w;
         }
         // An error at the end of a line (a missing value) still gets a mark to see.
-        if let Some(d) = app
-            .diagnostics
+        if let Some(d) = here
             .iter()
             .find(|d| d.is_error() && d.span.start == line_end && d.span.end <= line_end + 1)
             && x >= hscroll
             && x - hscroll < width
         {
             let _ = d;
-            buf.set_string(
-                inner.x + GUTTER + (x - hscroll) as u16,
-                y,
-                "◂",
-                Style::new().fg(Color::Red),
-            );
+            buf.set_string(inner.x + g + (x - hscroll) as u16, y, "◂", Style::new().fg(Color::Red));
         }
         line_start = line_end + 1;
     }
+}
+
+/// Lines longer than this are highlighted only around what is visible.
+const LONG_LINE: usize = 4096;
+
+/// Highlighting for the part of `line` that can be seen: all of a normal line; for a very long one (a pasted
+/// megabyte) a window around the visible columns, so no frame scans the whole line.
+fn classes(line: &str, hscroll: usize, width: usize, app: &App) -> Vec<(std::ops::Range<usize>, Class)> {
+    if line.len() <= LONG_LINE {
+        return highlight::line(line, &app.bound);
+    }
+    let (start, to) = visible_bytes(line, hscroll.saturating_sub(64), width + 128);
+    // Start on a word boundary, so the first visible word is classed whole.
+    let from = line[..start]
+        .rfind(' ')
+        .map_or(0, |i| i + 1)
+        .max(start.saturating_sub(256));
+    let from = (from..=start).find(|&b| line.is_char_boundary(b)).unwrap_or(start);
+    highlight::line(&line[from..to], &app.bound)
+        .into_iter()
+        .map(|(r, c)| (r.start + from..r.end + from, c))
+        .collect()
+}
+
+/// The bytes of `line` shown from column `hscroll` over `width` columns (characters stand in for columns: wide
+/// ones only widen the range).
+fn visible_bytes(line: &str, hscroll: usize, width: usize) -> (usize, usize) {
+    let byte_of = |chars: usize| line.char_indices().nth(chars).map_or(line.len(), |(b, _)| b);
+    (byte_of(hscroll), byte_of(hscroll + width + 1))
 }
 
 /// The cursor's column on screen, in cells (wide characters take two).
