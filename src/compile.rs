@@ -1,6 +1,7 @@
 //! Patch source → `GraphSpec` → built `engine::Graph`. Pure and deterministic; runs on the control thread, never
 //! on the audio thread. Everything the engine will need is allocated here.
 
+pub mod budget;
 pub mod build;
 pub mod export;
 pub mod graph;
@@ -61,6 +62,10 @@ pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
     let all = vec![true; spec.nodes.len()];
     if let Err(cycle) = schedule::order(&spec, &all) {
         warnings.push(cycle_error(&spec, &cycle));
+        return Err(warnings);
+    }
+    if let Err(over) = budget::enforce(&spec, budget::NOMINAL_RATE) {
+        warnings.push(over);
         return Err(warnings);
     }
     Ok(Checked { spec, warnings })

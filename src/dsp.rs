@@ -1,6 +1,7 @@
 //! Pure DSP: the `Processor` trait, the node registry and every processor. Knows nothing of threads; a processor's
 //! `process` runs on the audio thread (or the offline renderer) and must not allocate, lock, print or panic.
 
+pub mod budget;
 pub mod capture;
 pub mod compat;
 pub mod compat_io;

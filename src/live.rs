@@ -183,6 +183,8 @@ impl Session {
         warnings: Vec<Diagnostic>,
         started: Instant,
     ) -> Result<Report, Vec<Diagnostic>> {
+        // Checked at 48 kHz already; the device's rate may make delay lines longer.
+        compile::budget::enforce(&spec, self.config.settings.sample_rate).map_err(|d| vec![d])?;
         let plan = plan::plan(Some(&self.playing.spec), &mut spec);
         let links: Vec<Option<usize>> = plan
             .links

@@ -334,6 +334,12 @@ fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
         Ok((checked, warnings)) => {
             if graph {
                 print!("{}", checked.spec);
+                let m = compile::budget::measure(&checked.spec, compile::budget::NOMINAL_RATE);
+                println!(
+                    "memory: {} of the {} a patch may use (at 48000 Hz)",
+                    compile::budget::size(m.total),
+                    compile::budget::size(compile::budget::BUDGET)
+                );
             }
             eprint!("{warnings}");
             eprintln!("{}: ok", path.display());
@@ -365,6 +371,13 @@ fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master
         sample_rate: sample_rate as f32,
         seed,
     };
+    if let Err(d) = compile::budget::enforce(&checked.spec, sample_rate as f32) {
+        eprint!(
+            "{}",
+            synchrotron_tui::lang::diagnostic::render_all(&[d], &path.display().to_string(), &src)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     let graph =
         compile::build(&checked.spec, &settings).map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
     let cannot_write = || format!("cannot write `{}`", out.display());

@@ -132,6 +132,18 @@ impl<'a> Resolver<'a> {
         b.state = value.clone().map_or(BindingState::Failed, BindingState::Done);
         if let (Some(proxy), Some(v)) = (b.proxy, value.as_ref()) {
             let span = chain.span;
+            if matches!(v, Value::Sink | Value::List(_)) {
+                // Nothing would ever flow back: the loop would read silence for ever.
+                let at = b.span;
+                self.diags.push(
+                    Diagnostic::error("E006", at, format!("`{name}` uses itself, but has no signal to feed back"))
+                        .with_label("its chain ends in `out`")
+                        .with_help(format!(
+                            "end the binding before `out` and play it on its own line: `{name} = (… + {name}*0.5) -> delay 0.3`, then `{name} -> out`"
+                        )),
+                );
+                return None;
+            }
             let src = self.mono(v.clone(), span);
             self.nodes[proxy].inputs = vec![src];
         }
@@ -334,9 +346,17 @@ impl<'a> Resolver<'a> {
 
     /// "Unknown name" with the nearest node or binding.
     fn unknown_name(&mut self, name: &str, span: Span) {
-        let bindings: Vec<&str> = self.bindings.keys().copied().collect();
-        let candidates = registry::public().map(|d| d.name).chain(bindings).chain(["bpm"]);
+        // Sorted, so the suggestion never depends on hash order.
+        let mut bindings: Vec<&str> = self.bindings.keys().copied().collect();
+        bindings.sort_unstable();
         let mut d = Diagnostic::error("E002", span, format!("unknown node or binding `{name}`"));
+        if looks_like_note(name) {
+            self.diags.push(d.with_help(
+                "notes are a to g, then # or b if sharp or flat, then the octave: `a4`, `c#3`, `eb2` (the German H is `b`)",
+            ));
+            return;
+        }
+        let candidates = registry::public().map(|d| d.name).chain(bindings).chain(["bpm"]);
         if let Some(s) = closest(name, candidates) {
             d = d.with_label(format!("did you mean `{s}`?"));
         }
@@ -345,12 +365,31 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A letter other than a–g written like a note: `h4`, `H#3`, `x2`.
+fn looks_like_note(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphabetic)
+        && match b.len() {
+            2 => b[1].is_ascii_digit(),
+            3 => matches!(b[1], b'#' | b'b') && b[2].is_ascii_digit(),
+            _ => false,
+        }
+}
+
 /// Binding names that would be ambiguous: node names, directives, notes.
 fn reserved_name(name: &str, span: Span) -> Option<Diagnostic> {
     if registry::lookup(name).is_some_and(|d| !d.hidden) || name == "bpm" {
         return Some(
             Diagnostic::error("E005", span, format!("`{name}` is a node name and can't be a binding"))
                 .with_help(format!("pick another name, e.g. `my_{name}`")),
+        );
+    }
+    // `d0 = …` could never be used: `d0` anywhere else reads as the note D0.
+    if looks_like_note(name) && matches!(name.as_bytes()[0], b'a'..=b'g' | b'A'..=b'G') {
+        return Some(
+            Diagnostic::error("E005", span, format!("`{name}` is a note name and can't be a binding")).with_help(
+                format!("anywhere else `{name}` means the note's frequency; pick another name, e.g. `{name}_`"),
+            ),
         );
     }
     None

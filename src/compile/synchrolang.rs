@@ -512,6 +512,8 @@ pub fn literal_text(v: &Literal) -> String {
     match v {
         Literal::Int(i) => i.to_string(),
         Literal::Float(f) if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
+        // Whole numbers this large print without a point and would read back as an (overflowing) integer.
+        Literal::Float(f) if f.is_finite() && f.abs() >= 1e16 => format!("{f:e}"),
         Literal::Float(f) => format!("{f}"),
         Literal::Str(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
         Literal::Bool(b) => if *b { "true" } else { "false" }.to_string(),

@@ -68,11 +68,24 @@ pub struct Delay {
 
 impl Delay {
     pub fn new(sample_rate: f32, max_seconds: f32) -> Self {
-        let len = (max_seconds.clamp(0.01, 60.0) * sample_rate) as usize + 4;
         Self {
-            ring: Ring::new(len),
+            ring: Ring::new(Self::length(sample_rate, max_seconds)),
             sr: sample_rate,
         }
+    }
+
+    fn length(sample_rate: f32, max_seconds: f32) -> usize {
+        (max_seconds.clamp(0.01, 60.0) * sample_rate) as usize + 4
+    }
+
+    /// The bytes a delay line of `max_seconds` holds (its ring rounds up to a power of two).
+    pub fn bytes(sample_rate: f32, max_seconds: f32) -> usize {
+        Self::length(sample_rate, max_seconds).max(4).next_power_of_two() * std::mem::size_of::<f32>()
+    }
+
+    /// The bytes this one's ring holds.
+    pub fn ring_bytes(&self) -> usize {
+        self.ring.capacity() * std::mem::size_of::<f32>()
     }
 }
 

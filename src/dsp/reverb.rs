@@ -107,6 +107,16 @@ pub struct Reverb {
 }
 
 impl Reverb {
+    /// The bytes both sides' combs and allpasses hold at `sample_rate` (rings round up to powers of two).
+    pub fn bytes(sample_rate: f32) -> usize {
+        let scale = sample_rate / 44_100.0;
+        let ring = |l: usize| ((l as f32 * scale) as usize + 1).max(4).next_power_of_two() * 4;
+        [0, SPREAD]
+            .iter()
+            .map(|&extra| COMBS.iter().chain(&ALLPASSES).map(|&l| ring(l + extra)).sum::<usize>())
+            .sum()
+    }
+
     pub fn new(sample_rate: f32) -> Self {
         let scale = sample_rate / 44_100.0;
         Self {

@@ -99,9 +99,11 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Whether `src` reads as Synchrolang: a `.sui` header, or a first command word from `KEYWORDS`.
 pub fn looks_like(src: &str) -> bool {
-    let mut rest = src.trim_start();
+    let mut rest = src.trim_start_matches('\u{feff}').trim_start();
     loop {
-        if rest.starts_with("/*") {
+        if let Some(after) = rest.strip_prefix(';') {
+            rest = after.trim_start();
+        } else if rest.starts_with("/*") {
             let Some(end) = rest.find("*/") else { return true };
             rest = rest[end + 2..].trim_start();
         } else if rest.starts_with("//") {
@@ -307,6 +309,9 @@ mod tests {
         assert!(looks_like("new SineNode osc;"));
         assert!(looks_like("/*** {} ***/\n\nnew 1 x"));
         assert!(looks_like("// hi\nlink a.out -> b.in"));
+        assert!(looks_like(";;\n; new SineNode x;"));
+        assert!(looks_like("\u{feff}/* header */ ; new SineNode x;"));
+        assert!(looks_like("/* a */ /* b */\n// c\nstart"));
         assert!(!looks_like("sine 440 -> out"));
         assert!(!looks_like("newt = sine 3"));
         assert!(!looks_like("# start\nsine 3 -> out"));

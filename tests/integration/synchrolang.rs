@@ -265,3 +265,14 @@ fn a_choice_takes_one_of_its_names_and_nothing_else() {
         );
     }
 }
+
+#[test]
+fn huge_numbers_export_as_floats_that_check_reads_back() {
+    use synchrotron_tui::compile::synchrolang::{Kind, interpret, literal_text};
+    use synchrotron_tui::lang::synchrolang::{Literal, parse};
+    for v in [1e16, -3e20, 1.5e300, 123_456_789_012_345_680.0] {
+        let text = literal_text(&Literal::Float(v));
+        let t = interpret(&parse(&format!("new {text} x;")).unwrap()).unwrap();
+        assert_eq!(t.nodes[0].kind, Kind::Data(Literal::Float(v)), "{text}");
+    }
+}

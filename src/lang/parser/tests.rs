@@ -184,3 +184,10 @@ fn brackets_in_comments_and_sharp_notes_do_not_count_as_nesting() {
     let deep = format!("# (((\nx = {}1{}", "(".repeat(100), ")".repeat(100));
     assert!(parse(&deep).unwrap_err()[0].message.contains("nested too deeply"));
 }
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_ignored() {
+    let p = parse("\u{feff}sine 440 -> out\n").unwrap();
+    assert_eq!(p.statements.len(), 1);
+    assert!(crate::compile::check("\u{feff}new SineNode s; new PlaybackNode p; link s.out -> p.left;").is_ok());
+}

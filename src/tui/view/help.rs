@@ -35,7 +35,7 @@ pub fn lines(query: &str) -> Vec<Line<'static>> {
     )];
     out.push(Line::styled("Keys", heading));
     for (k, what) in KEYS {
-        if q.is_empty() || k.to_lowercase().contains(&q) || what.contains(&q) {
+        if q.is_empty() || k.to_lowercase().contains(&q) || what.to_lowercase().contains(&q) {
             out.push(Line::from(format!("  {k:<26} {what}")));
         }
     }
@@ -68,4 +68,25 @@ pub fn render(query: &str, scroll: usize, area: Rect, buf: &mut Buffer) {
                 .border_style(Style::new().fg(Color::Cyan)),
         )
         .render(r, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(query: &str) -> String {
+        lines(query)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn search_ignores_case_in_keys_and_descriptions() {
+        // "PANIC" is written in capitals in the key list; "Undo" is not.
+        assert!(text("panic").contains("Ctrl-P"), "{}", text("panic"));
+        assert!(text("UNDO").contains("Ctrl-Z"));
+        assert!(text("LOWPASS").contains("lowpass"));
+    }
 }
