@@ -10,7 +10,9 @@
 //! 4. Latest wins: a swap that arrives while another waits replaces it, and the older one goes back unused.
 //! 5. Rendering is deterministic and independent of how the host cuts its buffers.
 
+pub mod fade_in;
 pub mod graph;
+pub mod growth;
 pub mod handle;
 pub mod master;
 pub mod messages;
@@ -260,6 +262,7 @@ impl Engine {
         let frames = out.len() / 2;
         let ctx = Ctx::with_simd(self.simd, self.sample_rate, frames, self.beat(), self.bpm);
         if let Some((slot, kind)) = self.current.run(&ctx) {
+            self.master.clear();
             self.telemetry.count_fault();
             self.send_back(FromAudio::Fault {
                 version: self.version,
@@ -387,6 +390,9 @@ impl Engine {
         let Some(mut swap) = self.pending.take() else { return };
         std::mem::swap(&mut self.current, &mut swap.graph);
         let take = swap.mode == SwapMode::Move || swap.fade_frames == 0;
+        if !take {
+            self.current.fade_in_new(swap.fade_frames);
+        }
         self.current.adopt(&mut swap.graph, take, swap.glide_frames);
         if self.current.bpm != self.bpm {
             self.beat_origin = self.beat();

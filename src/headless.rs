@@ -150,8 +150,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         for r in ev.sent {
             say!("{r}");
         }
-        for (v, key, kind) in ev.faults {
-            say!("v{v}: node `{key}` muted: its output {}", fault_text(kind));
+        for fault in ev.faults {
+            say!("{}", fault.describe());
         }
         if last_debug.1.elapsed() >= Duration::from_millis(250) {
             let line = crate::dsp::io::debug_line();
@@ -243,13 +243,6 @@ fn read_command(input: &mut impl std::io::BufRead) -> Option<String> {
         ));
     }
     Some(String::from_utf8_lossy(&line).into_owned())
-}
-
-fn fault_text(kind: crate::engine::graph::FaultKind) -> &'static str {
-    match kind {
-        crate::engine::graph::FaultKind::NotFinite => "became NaN or infinite",
-        crate::engine::graph::FaultKind::Runaway => "ran away (level above a million)",
-    }
 }
 
 fn read(path: &Path) -> Result<String, RunError> {

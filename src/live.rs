@@ -71,8 +71,41 @@ impl fmt::Display for Report {
 /// A graph as it is (or will be) playing: its spec and where each spec node sits in the built graph.
 struct Built {
     spec: GraphSpec,
+    /// The text it was compiled from, so a fault can be placed on its line.
+    src: std::sync::Arc<str>,
     slot_of: Vec<Option<usize>>,
     keys: Vec<String>,
+}
+
+/// A node the engine muted: which version, its key (`binding/place:node`), what went wrong, and where it is
+/// written in the patch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub version: u32,
+    pub key: String,
+    pub kind: FaultKind,
+    pub span: crate::lang::Span,
+    /// The 1-based line of `span` in the version's text.
+    pub line: usize,
+}
+
+impl Fault {
+    /// The name a performer wrote: the binding (or chain) the node belongs to.
+    pub fn name(&self) -> &str {
+        self.key.split('/').next().unwrap_or(&self.key)
+    }
+
+    /// One line for the log or the status bar: `v3: `echoes` (line 4) muted: it ran away`.
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            FaultKind::NotFinite => "its output became NaN or infinite",
+            FaultKind::Runaway => "it ran away (a feedback loop growing past full scale)",
+        };
+        let line = self.line;
+        let name = self.name();
+        let name = if name.starts_with('~') { self.key.as_str() } else { name };
+        format!("v{}: `{name}` (line {line}) muted: {what}", self.version)
+    }
 }
 
 /// Things the session learned on a tick.
@@ -80,8 +113,8 @@ struct Built {
 pub struct Events {
     /// Reloads that waited for the previous swap and have now been sent.
     pub sent: Vec<Report>,
-    /// Nodes muted because their output went bad: (version, key, what).
-    pub faults: Vec<(u32, String, FaultKind)>,
+    /// Nodes muted because their output went bad.
+    pub faults: Vec<Fault>,
     pub freed: usize,
 }
 
@@ -90,7 +123,7 @@ pub struct Session {
     config: LiveConfig,
     playing: Built,
     in_flight: Option<(u32, Built)>,
-    waiting: Option<(GraphSpec, Vec<Diagnostic>, Instant)>,
+    waiting: Option<(GraphSpec, std::sync::Arc<str>, Vec<Diagnostic>, Instant)>,
     version: u32,
 }
 
@@ -133,7 +166,12 @@ impl Session {
         let session = Self {
             handle,
             config,
-            playing: Built { spec, slot_of, keys },
+            playing: Built {
+                spec,
+                src: "".into(),
+                slot_of,
+                keys,
+            },
             in_flight: None,
             waiting: None,
             version: 0,
@@ -144,10 +182,10 @@ impl Session {
     /// A fresh engine for the patch that is playing (after the audio device was lost); state starts over.
     pub fn restart(&mut self, sample_rate: f32) -> Engine {
         self.config.settings.sample_rate = sample_rate;
-        let spec = self
-            .in_flight
-            .take()
-            .map_or_else(|| self.playing.spec.clone(), |(_, b)| b.spec);
+        let (spec, src) = self.in_flight.take().map_or_else(
+            || (self.playing.spec.clone(), self.playing.src.clone()),
+            |(_, b)| (b.spec, b.src),
+        );
         let (graph, slot_of) = compile::build_linked(&spec, &self.config.settings, &[]).unwrap_or_else(|_| {
             (
                 Box::new(crate::engine::Graph {
@@ -161,7 +199,12 @@ impl Session {
         let (engine, handle) = crate::engine::pair(graph, sample_rate, self.config.master);
         self.handle = handle;
         let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
-        self.playing = Built { spec, slot_of, keys };
+        self.playing = Built {
+            spec,
+            src,
+            slot_of,
+            keys,
+        };
         engine
     }
 
@@ -171,15 +214,16 @@ impl Session {
         let started = Instant::now();
         let checked = compile::check(src)?;
         if self.in_flight.is_some() {
-            self.waiting = Some((checked.spec, checked.warnings, started));
+            self.waiting = Some((checked.spec, src.into(), checked.warnings, started));
             return Ok(None);
         }
-        self.send(checked.spec, checked.warnings, started).map(Some)
+        self.send(checked.spec, src.into(), checked.warnings, started).map(Some)
     }
 
     fn send(
         &mut self,
         mut spec: GraphSpec,
+        src: std::sync::Arc<str>,
         warnings: Vec<Diagnostic>,
         started: Instant,
     ) -> Result<Report, Vec<Diagnostic>> {
@@ -216,7 +260,15 @@ impl Session {
             )]);
         }
         let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
-        self.in_flight = Some((self.version, Built { spec, slot_of, keys }));
+        self.in_flight = Some((
+            self.version,
+            Built {
+                spec,
+                src,
+                slot_of,
+                keys,
+            },
+        ));
         Ok(Report {
             version: self.version,
             counts: plan.counts,
@@ -244,29 +296,38 @@ impl Session {
             self.playing = built;
         }
         for (version, slot, kind) in faults {
-            let key = self.key_of_slot(version, slot as usize);
-            events.faults.push((version, key, kind));
+            let (key, span, line) = self.node_of_slot(version, slot as usize);
+            events.faults.push(Fault {
+                version,
+                key,
+                kind,
+                span,
+                line,
+            });
         }
         if self.in_flight.is_none()
-            && let Some((spec, warnings, started)) = self.waiting.take()
-            && let Ok(report) = self.send(spec, warnings, started)
+            && let Some((spec, src, warnings, started)) = self.waiting.take()
+            && let Ok(report) = self.send(spec, src, warnings, started)
         {
             events.sent.push(report);
         }
         events
     }
 
-    /// The key of a slot in the graph of `version`: the one playing, or the one on its way.
-    fn key_of_slot(&self, version: u32, slot: usize) -> String {
+    /// The key and place of a slot in the graph of `version`: the one playing, or the one on its way.
+    fn node_of_slot(&self, version: u32, slot: usize) -> (String, crate::lang::Span, usize) {
         let built = match &self.in_flight {
             Some((v, b)) if *v == version => b,
             _ => &self.playing,
         };
-        built
-            .slot_of
-            .iter()
-            .position(|s| *s == Some(slot))
-            .map_or_else(|| format!("slot {slot}"), |i| built.keys[i].clone())
+        built.slot_of.iter().position(|s| *s == Some(slot)).map_or_else(
+            || (format!("slot {slot}"), crate::lang::Span::default(), 0),
+            |i| {
+                let span = built.spec.nodes[i].span;
+                let line = crate::lang::span::line_col(&built.src, span.start).0;
+                (built.keys[i].clone(), span, line)
+            },
+        )
     }
 
     /// Whether a swap is still on its way to the audio thread.

@@ -5,7 +5,9 @@ use super::graph::{GraphSpec, Source};
 use super::schedule::{self, Cycle};
 use crate::dsp::MAX_BLOCK;
 use crate::dsp::registry::{BuildCtx, ParamKind};
+use crate::engine::fade_in::FadeIn;
 use crate::engine::graph::ConstIn;
+use crate::engine::growth::Growth;
 use crate::engine::{Graph, InRef, Slot};
 
 /// Render settings that shape what is built.
@@ -38,7 +40,8 @@ pub fn build_linked(
     links: &[Option<usize>],
 ) -> Result<(Box<Graph>, Vec<Option<usize>>), Cycle> {
     let keep = spec.audible();
-    let (order, _feedback) = schedule::order(spec, &keep)?;
+    let (order, feedback) = schedule::order(spec, &keep)?;
+    let in_loop = schedule::loop_members(spec, &feedback);
     let mut slot_of = vec![usize::MAX; spec.nodes.len()];
     for (s, &i) in order.iter().enumerate() {
         slot_of[i] = s;
@@ -47,6 +50,7 @@ pub fn build_linked(
         .iter()
         .map(|&i| Slot {
             from: links.get(i).copied().flatten(),
+            growth: in_loop[i].map(|id| Growth::new(id, only_feedback(spec, i, &in_loop))),
             ..build_slot(spec, i, &slot_of, settings)
         })
         .collect();
@@ -108,6 +112,10 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         text: &node.text,
     };
     let proc = (def.build)(&ctx);
+    let main = def
+        .main_input
+        .and_then(|m| def.signals().position(|p| p.name == m))
+        .filter(|&k| wired.get(k).copied().unwrap_or(false));
     Slot {
         key: node.key.clone().into_boxed_str(),
         kind: node.kind,
@@ -118,7 +126,18 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         outs: vec![[0.0; MAX_BLOCK]; def.outputs.len()],
         from: None,
         fault: None,
+        fade_in: FadeIn::new(main),
+        growth: None,
     }
+}
+
+/// Whether every signal reaching node `i` comes round its own loop (or is a constant): muting such a node opens
+/// the loop while what feeds the loop from outside plays on.
+fn only_feedback(spec: &GraphSpec, i: usize, in_loop: &[Option<u32>]) -> bool {
+    spec.nodes[i].inputs.iter().all(|s| match *s {
+        Source::Node { node, .. } => in_loop.get(node).copied().flatten() == in_loop[i],
+        Source::Const(_) => true,
+    })
 }
 
 /// FNV-1a, so seeds depend on the key and not on `HashMap` randomness.

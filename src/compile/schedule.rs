@@ -36,6 +36,51 @@ pub fn order(spec: &GraphSpec, keep: &[bool]) -> Result<Order, Cycle> {
     }
 }
 
+/// Which loop each node sits on (the index of the first feedback edge whose loop holds it): the nodes reachable
+/// from a feedback edge's reader that also reach its source. Only these can run away (everything else is bounded
+/// by its inputs), so only these are watched for growth.
+pub fn loop_members(spec: &GraphSpec, feedback: &[(usize, usize)]) -> Vec<Option<u32>> {
+    let n = spec.nodes.len();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, node) in spec.nodes.iter().enumerate() {
+        for s in &node.inputs {
+            if let Source::Node { node: d, .. } = *s {
+                users[d].push(i);
+            }
+        }
+    }
+    let reach = |start: usize, next: &dyn Fn(usize) -> Vec<usize>| {
+        let mut seen = vec![false; n];
+        let mut todo = vec![start];
+        while let Some(i) = todo.pop() {
+            if i < n && !std::mem::replace(&mut seen[i], true) {
+                todo.extend(next(i));
+            }
+        }
+        seen
+    };
+    let mut member = vec![None; n];
+    for (id, &(from, to)) in feedback.iter().enumerate() {
+        let ahead = reach(to, &|i| users[i].clone());
+        let behind = reach(from, &|i| {
+            spec.nodes[i]
+                .inputs
+                .iter()
+                .filter_map(|s| match *s {
+                    Source::Node { node, .. } => Some(node),
+                    Source::Const(_) => None,
+                })
+                .collect()
+        });
+        for i in 0..n {
+            if ahead[i] && behind[i] && member[i].is_none() {
+                member[i] = Some(id as u32);
+            }
+        }
+    }
+    member
+}
+
 fn deps(spec: &GraphSpec, i: usize, feedback: &[(usize, usize)]) -> impl Iterator<Item = usize> {
     spec.nodes[i].inputs.iter().filter_map(move |s| match *s {
         Source::Node { node, .. } if !feedback.contains(&(node, i)) => Some(node),

@@ -2,6 +2,8 @@
 //! wiring, its (gliding) constant inputs and its output buffers. Built on the control thread; `run`, `adopt` and
 //! `reset` are real-time.
 
+use super::fade_in::FadeIn;
+use super::growth::{Growth, Verdict};
 use crate::dsp::simd::Kernel;
 use crate::dsp::{Block, Ctx, MAX_BLOCK, Processor, ZEROS};
 
@@ -10,6 +12,9 @@ pub const MAX_INPUTS: usize = 16;
 
 /// Mean square above which a node's output counts as running away (a level of 10^6).
 const RUNAWAY_MEAN_SQUARE: f32 = 1e12;
+
+/// How long an opened loop's members are not judged for growth (they restart from silence), in seconds.
+const LOOP_SETTLES: f32 = 0.5;
 
 /// Where a slot's input reads from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +109,10 @@ pub struct Slot {
     pub fault: Option<FaultKind>,
     /// Whether its output is checked for faults (not for processors that are `bounded` by construction).
     pub checked: bool,
+    /// Its main input's fade-in when a crossfade adds it.
+    pub fade_in: FadeIn,
+    /// Watched for growth when it is on a feedback loop.
+    pub growth: Option<Growth>,
 }
 
 pub struct Graph {
@@ -120,6 +129,8 @@ impl Graph {
     pub fn run(&mut self, ctx: &Ctx) -> Option<(usize, FaultKind)> {
         let n = ctx.frames.min(MAX_BLOCK);
         let mut first_fault = None;
+        // The loop that grew in this block, if any: it is opened after the pass, at its loudest member.
+        let mut grown_loop: Option<u32> = None;
         for i in 0..self.slots.len() {
             let (before, rest) = self.slots.split_at_mut(i);
             let Some((cur, after)) = rest.split_first_mut() else {
@@ -133,6 +144,7 @@ impl Graph {
                 inputs,
                 consts,
                 outs,
+                fade_in,
                 ..
             } = cur;
             for c in consts.iter_mut() {
@@ -157,11 +169,30 @@ impl Graph {
                 };
                 *dst = &block.unwrap_or(&ZEROS)[..len];
             }
+            if fade_in.active()
+                && let Some(k) = fade_in.port.filter(|&k| k < count)
+            {
+                ins[k] = fade_in.apply(ins[k], n);
+            }
             proc.process(ctx, &ins[..count], outs);
             if !cur.checked {
                 continue;
             }
-            if let Some(kind) = ctx.simd.run(Check(outs, n)) {
+            let checked = match ctx.simd.run(Check(outs, n)) {
+                Ok(mean_square) => match cur.growth.as_mut() {
+                    Some(g) => match g.observe(mean_square, n, ctx.sample_rate) {
+                        Verdict::Fine => Ok(()),
+                        Verdict::Growing => {
+                            grown_loop = grown_loop.or(Some(g.loop_id));
+                            Ok(())
+                        }
+                        Verdict::TooLoud => Err(FaultKind::Runaway),
+                    },
+                    None => Ok(()),
+                },
+                Err(kind) => Err(kind),
+            };
+            if let Err(kind) = checked {
                 cur.fault = Some(kind);
                 for o in &mut cur.outs {
                     o.fill(0.0);
@@ -169,7 +200,39 @@ impl Graph {
                 first_fault = first_fault.or(Some((i, kind)));
             }
         }
+        if let Some(id) = grown_loop {
+            first_fault = first_fault.or(self.open_loop(id, ctx.sample_rate));
+        }
         first_fault
+    }
+
+    /// A loop is growing: mute its loudest member among those fed only by the loop (the feedback path, so what
+    /// feeds the loop from outside plays on), and give the rest time to play out what their delays hold.
+    /// Real-time.
+    fn open_loop(&mut self, id: u32, sample_rate: f32) -> Option<(usize, FaultKind)> {
+        let on_loop = |s: &Slot| s.fault.is_none() && s.growth.is_some_and(|g| g.loop_id == id);
+        // Feedback-only members first, then the loudest.
+        let rank = |s: &Slot| s.growth.map_or((false, 0.0), |g| (g.only_feedback, g.level()));
+        let loudest = (0..self.slots.len())
+            .filter(|&i| on_loop(&self.slots[i]))
+            .max_by(|&a, &b| {
+                let (fa, la) = rank(&self.slots[a]);
+                let (fb, lb) = rank(&self.slots[b]);
+                fa.cmp(&fb).then(la.total_cmp(&lb))
+            })?;
+        self.slots[loudest].fault = Some(FaultKind::Runaway);
+        // What the loop's delay lines hold is the runaway itself: drop it, so the loud part ends now and not when
+        // it has played out.
+        for s in &mut self.slots {
+            if let Some(g) = s.growth.as_mut().filter(|g| g.loop_id == id) {
+                g.hold(LOOP_SETTLES, sample_rate);
+                s.proc.reset();
+                for o in &mut s.outs {
+                    o.fill(0.0);
+                }
+            }
+        }
+        Some((loudest, FaultKind::Runaway))
     }
 
     /// The left and right master buffers of the last block: what the `out` node's inputs hold. `out` only
@@ -214,6 +277,19 @@ impl Graph {
             for (a, b) in slot.consts.iter_mut().zip(&prev.consts) {
                 a.glide_from(b.value, glide);
             }
+            if slot.growth.is_some() {
+                slot.growth = prev.growth.or(slot.growth);
+            }
+        }
+    }
+
+    /// Fade in the main input of every node this graph adds (one not continuing a node of the graph it replaces),
+    /// over `frames`. Call before `adopt`, which consumes the links. Real-time.
+    pub fn fade_in_new(&mut self, frames: u32) {
+        for slot in &mut self.slots {
+            if slot.from.is_none() {
+                slot.fade_in.start(frames);
+            }
         }
     }
 
@@ -232,7 +308,7 @@ impl Graph {
 struct Check<'a>(&'a [Block], usize);
 
 impl Kernel for Check<'_> {
-    type Output = Option<FaultKind>;
+    type Output = Result<f32, FaultKind>;
 
     #[inline(always)]
     fn run(self) -> Self::Output {
@@ -240,10 +316,11 @@ impl Kernel for Check<'_> {
     }
 }
 
-/// NaN/inf or a runaway level in any output. Eight independent sums so the loop vectorises: a strict
-/// sequential float sum here cost more than many of the nodes it checks.
+/// NaN/inf or a runaway level in any output; otherwise the loudest output's mean square. Eight independent sums so
+/// the loop vectorises: a strict sequential float sum here cost more than many of the nodes it checks.
 #[inline(always)]
-fn check(outs: &[Block], n: usize) -> Option<FaultKind> {
+fn check(outs: &[Block], n: usize) -> Result<f32, FaultKind> {
+    let mut loudest = 0f32;
     for o in outs {
         let x = &o[..n];
         let mut lanes = [0f32; 8];
@@ -256,17 +333,18 @@ fn check(outs: &[Block], n: usize) -> Option<FaultKind> {
         }
         let energy = lanes.iter().sum::<f32>() + tail;
         if !energy.is_finite() {
-            return Some(if x.iter().any(|v| !v.is_finite()) {
+            return Err(if x.iter().any(|v| !v.is_finite()) {
                 FaultKind::NotFinite
             } else {
                 FaultKind::Runaway
             });
         }
         if energy > RUNAWAY_MEAN_SQUARE * n as f32 {
-            return Some(FaultKind::Runaway);
+            return Err(FaultKind::Runaway);
         }
+        loudest = loudest.max(energy / n.max(1) as f32);
     }
-    None
+    Ok(loudest)
 }
 
 #[cfg(test)]
@@ -287,10 +365,10 @@ mod tests {
     #[test]
     fn faults_are_told_apart() {
         let mut b = [[0.5f32; MAX_BLOCK]];
-        assert_eq!(check(&b, 64), None);
+        assert_eq!(check(&b, 64), Ok(0.25));
         b[0][3] = f32::NAN;
-        assert_eq!(check(&b, 64), Some(FaultKind::NotFinite));
+        assert_eq!(check(&b, 64), Err(FaultKind::NotFinite));
         b[0][3] = 1e7;
-        assert_eq!(check(&b, 64), Some(FaultKind::Runaway));
+        assert_eq!(check(&b, 64), Err(FaultKind::Runaway));
     }
 }

@@ -68,6 +68,14 @@ impl Master {
         self.level_step = 1.0 / (0.005 * sample_rate);
     }
 
+    /// Forget what a faulted node left in the DC blocker and the limiter, so the sound after a mute is not offset
+    /// or ducked by it for seconds. Real-time.
+    pub fn clear(&mut self) {
+        self.dc_x = [0.0; 2];
+        self.dc_y = [0.0; 2];
+        self.gain = 1.0;
+    }
+
     /// Whether `frame` can change anything: protection is on, or the level is not simply 1.
     pub fn is_active(&self) -> bool {
         self.config.ceiling.is_some() || self.config.dc_block || self.level != 1.0 || self.target != 1.0

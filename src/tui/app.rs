@@ -81,6 +81,8 @@ pub struct App {
     pub quit: bool,
     /// DebugNode values, `name=value …`, shown in the footer.
     pub debug: String,
+    /// Lines (0-based) of nodes the engine muted in the version playing, marked in the gutter.
+    pub muted_lines: Vec<usize>,
 }
 
 /// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
@@ -127,6 +129,7 @@ impl App {
             bpm: 120.0,
             scope: Vec::with_capacity(4 * SCOPE_FRAMES),
             muted: false,
+            muted_lines: Vec::new(),
             quit: false,
         };
         if !on_disk {
@@ -437,9 +440,18 @@ impl App {
         }
     }
 
+    /// The engine muted a node: say which and where, and mark its line.
+    pub fn on_fault(&mut self, fault: &crate::live::Fault) {
+        self.status = (fault.describe(), Tone::Bad);
+        if fault.line > 0 && !self.muted_lines.contains(&(fault.line - 1)) {
+            self.muted_lines.push(fault.line - 1);
+        }
+    }
+
     /// A version reached the engine: its report replaces any older message.
     pub fn on_sent(&mut self, report: &Report) {
         self.last_reload = report.to_string();
+        self.muted_lines.clear();
         // A new file keeps saying how to create it until it exists.
         if self.on_disk {
             self.status = (String::new(), Tone::Good);

@@ -123,8 +123,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             app.on_sent(r);
             dirty = true;
         }
-        for (v, key, kind) in ev.faults {
-            app.status = (format!("v{v}: node `{key}` muted ({kind:?})"), super::app::Tone::Bad);
+        for fault in ev.faults {
+            app.on_fault(&fault);
             dirty = true;
         }
         if last_meters.elapsed() >= METERS {

@@ -22,6 +22,15 @@ fn raw() -> LiveConfig {
     }
 }
 
+/// Raw, with one-frame crossfades: a patch whose only impulse comes at its first frame then stores it at full
+/// level (a crossfade fades what enters new delay lines, as it fades what is heard).
+fn raw_at_once() -> LiveConfig {
+    LiveConfig {
+        fade: Duration::ZERO,
+        ..raw()
+    }
+}
+
 /// Render `frames` frames (in 256-frame callbacks) and tick the session, returning the left channel.
 fn step(s: &mut Session, e: &mut Engine, frames: usize) -> Vec<f32> {
     step_events(s, e, frames).0
@@ -95,7 +104,7 @@ fn echo_peaks(x: &[f32]) -> Vec<f32> {
 #[test]
 fn adding_an_unrelated_chain_keeps_a_ringing_delay_tail() {
     for added in ["\nsine 3000 -> gain 0.005 -> out", "sine 3000 -> gain 0.005 -> out\n"] {
-        let (mut s, mut e) = live(ECHO, raw());
+        let (mut s, mut e) = live(ECHO, raw_at_once());
         let mut x = step(&mut s, &mut e, 30_000 - 64);
         let edit = if added.starts_with('\n') {
             format!("{ECHO}{added}")
@@ -162,7 +171,7 @@ fn a_quantised_swap_lands_on_the_next_beat() {
 
 #[test]
 fn panic_silences_within_5ms_and_clears_tails() {
-    let (mut s, mut e) = live(ECHO, raw());
+    let (mut s, mut e) = live(ECHO, raw_at_once());
     step(&mut s, &mut e, 13_000);
     s.panic();
     let muted = step(&mut s, &mut e, 30_000);
@@ -187,16 +196,27 @@ fn a_node_that_runs_away_is_muted_alone_and_reported() {
         faults.extend(events.faults);
     }
     assert_eq!(faults.len(), 1, "{faults:?}");
-    let (_, key, kind) = &faults[0];
-    assert_eq!(*kind, FaultKind::Runaway);
-    assert!(key.starts_with("x/"), "the fault names the node in the loop: {key}");
+    let fault = &faults[0];
+    assert_eq!(fault.kind, FaultKind::Runaway);
+    assert!(
+        fault.key.starts_with("x/"),
+        "the fault names the node in the loop: {}",
+        fault.key
+    );
+    assert_eq!(fault.name(), "x");
+    assert_eq!(fault.line, 1);
+    assert!(
+        fault.describe().contains("`x` (line 1) muted: it ran away"),
+        "{}",
+        fault.describe()
+    );
     // The loop is broken where it ran away; the saw through the delay and the sine play on, bounded.
     assert!(
         last.iter().all(|v| v.is_finite()) && peak(&last) < 2.0,
         "peak {}",
         peak(&last)
     );
-    assert!(rms(&last) > 0.3);
+    assert!(rms(&last) > 0.3, "{faults:?} rms {}", rms(&last));
 }
 
 #[test]
@@ -218,4 +238,78 @@ fn edits_while_a_swap_is_in_flight_wait_and_the_newest_wins() {
     assert!(s.is_settled());
     let x = step(&mut s, &mut e, 24_000);
     assert!((zero_crossing_freq(&x[4_800..], SR) - 770.0).abs() < 0.5);
+}
+
+#[test]
+fn adding_a_delay_or_filter_live_never_steps_more_than_the_waveform() {
+    for added in [
+        "delay 0.2 feedback=0.5",
+        "reverb mix=0.5",
+        "lowpass 2000 q=4",
+        "delay 0.05 feedback=0.9 mix=1",
+    ] {
+        let (mut s, mut e) = live("sine 440 -> gain 0.3 -> out", raw());
+        let before = step(&mut s, &mut e, 24_000);
+        s.reload(&format!("sine 440 -> {added} -> gain 0.3 -> out"))
+            .unwrap()
+            .expect("sent at once");
+        let after = step(&mut s, &mut e, 96_000);
+        // The steady sound's own largest step (the echoes have built up by the last quarter second).
+        let own = max_step(&after[after.len() - 12_000..]).max(max_step(&before[12_000..]));
+        let worst = max_step(&[&before[before.len() - 1..], &after[..]].concat());
+        assert!(
+            worst <= own * 1.05,
+            "{added}: a step of {worst} against the waveform's own {own}"
+        );
+    }
+}
+
+/// Frames from the first sample above `level` to the last one.
+fn loud_frames(x: &[f32], level: f32) -> usize {
+    let first = x.iter().position(|v| v.abs() > level).unwrap_or(x.len());
+    let last = x.iter().rposition(|v| v.abs() > level).unwrap_or(0);
+    last.saturating_sub(first)
+}
+
+#[test]
+fn a_growing_loop_is_muted_within_50_ms_of_passing_full_scale_and_leaves_no_offset() {
+    let protected = LiveConfig::default();
+    let cases = [
+        // Louder by half at every echo, through a long delay: it never jumps, it grows.
+        "echoes = (sine 220*0.5 + echoes*1.5) -> delay 0.3 feedback=0 mix=1\nechoes -> out",
+        // Loud at once and held just under the old absolute cut of a million.
+        "x = ((sine 50)*950000 + x*0.001) -> delay 0.01 feedback=0 mix=1\nx -> out",
+    ];
+    for src in cases {
+        for config in [raw(), protected] {
+            let (mut s, mut e) = live(src, config);
+            let (x, events) = step_events(&mut s, &mut e, 6 * 48_000);
+            assert_eq!(events.faults.len(), 1, "{src}: {:?}", events.faults);
+            if config.master.ceiling.is_none() {
+                let loud = loud_frames(&x, 2.0);
+                assert!(
+                    loud <= 2_400,
+                    "{src}: {loud} frames above twice full scale before the mute"
+                );
+            } else {
+                // The master forgot the fault: no offset or ducking is left a moment later, and what feeds the
+                // loop from outside plays on at its own level.
+                let tail = &x[x.len() - 24_000..];
+                let mean = tail.iter().sum::<f32>() / tail.len() as f32;
+                assert!(mean.abs() < 1e-3, "{src}: an offset of {mean} left after the mute");
+                assert!(peak(tail) < 1.0, "{src}: {} left after the mute", peak(tail));
+            }
+        }
+    }
+}
+
+#[test]
+fn steady_loops_and_large_control_signals_are_not_faults() {
+    let src = "fm = (sine 3 + fm*0.5) -> delay 0.02 feedback=0 mix=1\n\
+               sine fm*200+440 -> gain 0.2 -> out\n\
+               notes = seq [110 880 55 1760] every=1/8\n\
+               saw notes -> lowpass cutoff=(sine 0.5)*4000+5000 -> gain 0.1 -> out";
+    let (mut s, mut e) = live(src, raw());
+    let (_, events) = step_events(&mut s, &mut e, 4 * 48_000);
+    assert!(events.faults.is_empty(), "{:?}", events.faults);
 }

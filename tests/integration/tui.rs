@@ -160,3 +160,19 @@ fn long_files_keep_whole_line_numbers_and_big_pastes_are_checked_off_the_ui_thre
     let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(screen.contains("1:1 unknown node or binding `sinee`"), "{screen}");
 }
+
+#[test]
+fn a_muted_node_is_named_with_its_line_and_marked_in_the_gutter() {
+    let mut a = app("sine 440 -> out\necho = (sine 2 + echo*1.5) -> delay 0.3\necho -> out\n");
+    a.on_fault(&synchrotron_tui::live::Fault {
+        version: 3,
+        key: "echo/0:mul1".into(),
+        kind: synchrotron_tui::engine::graph::FaultKind::Runaway,
+        span: synchrotron_tui::lang::Span::new(30, 36),
+        line: 2,
+    });
+    let t = draw(&a, 120, 40);
+    assert!(row(&t, 2).contains("2✕│echo"), "{}", row(&t, 2));
+    let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(screen.contains("v3: `echo` (line 2) muted: it ran away"), "{screen}");
+}

@@ -74,6 +74,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let (from, to) = visible_bytes(line, hscroll, width);
         let here: Vec<&crate::lang::Diagnostic> = app.diagnostics_in(line_start + from, line_start + to).collect();
         let (mark, mark_style) = match worst {
+            _ if app.muted_lines.contains(&i) => ("✕", Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
             Some(Severity::Error) => ("●", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
             Some(Severity::Warning) => ("▲", Style::new().fg(Color::Yellow)),
             None => (" ", Style::new()),
