@@ -111,6 +111,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let commands = commands();
     say!("type p + Enter to mute everything (panic), r to resume, q to quit");
     let mut dirty: Option<Instant> = None;
+    let mut emptied: Option<Instant> = None;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
     while !stop.load(Ordering::Relaxed) {
@@ -122,11 +123,31 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         // Editors write in several steps; wait for them to settle.
         if dirty.is_some_and(|t| t.elapsed() > Duration::from_millis(30)) {
             dirty = None;
-            if let Ok(src) = read(&opts.patch)
+            if let Ok(src) = read_settled(&opts.patch)
                 && src != last
             {
-                report_reload(&mut session, &opts.patch, &src);
-                last = src;
+                if src.trim().is_empty() && !last.trim().is_empty() {
+                    // Most often a save caught half-way: silence only if the file stays empty.
+                    if emptied.is_none() {
+                        say!(
+                            "{} is empty; v{} keeps playing unless it stays empty for a second",
+                            opts.patch.display(),
+                            session.version()
+                        );
+                    }
+                    emptied.get_or_insert_with(Instant::now);
+                } else {
+                    emptied = None;
+                    report_reload(&mut session, &opts.patch, &src);
+                    last = src;
+                }
+            }
+        }
+        if emptied.is_some_and(|t| t.elapsed() >= EMPTY_FOR) {
+            emptied = None;
+            if read_settled(&opts.patch).is_ok_and(|src| src.trim().is_empty()) {
+                report_reload(&mut session, &opts.patch, "");
+                last = String::new();
             }
         }
         while let Ok(cmd) = commands.try_recv() {
@@ -243,6 +264,14 @@ fn read_command(input: &mut impl std::io::BufRead) -> Option<String> {
         ));
     }
     Some(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// An empty patch file replaces a playing one only after staying empty this long.
+const EMPTY_FOR: Duration = Duration::from_secs(1);
+
+/// The patch after a change: read once another program's save has settled.
+fn read_settled(path: &Path) -> Result<String, crate::files::FileError> {
+    crate::files::read_settled(path, "a patch", crate::files::PATCH_LIMIT)
 }
 
 fn read(path: &Path) -> Result<String, RunError> {

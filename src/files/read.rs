@@ -25,6 +25,36 @@ pub fn read_text(path: &Path, what: &'static str, limit: u64) -> Result<String, 
     Ok(text)
 }
 
+/// The text of a file another program may be writing right now (an editor saving in place): read until two
+/// looks at it agree (same size and time, and the size is what was read), and give an empty read a few more
+/// chances, since a truncate-then-write save is empty for a moment. Bounded: at most about 200 ms of retries.
+pub fn read_settled(path: &Path, what: &'static str, limit: u64) -> Result<String, FileError> {
+    let look = || std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+    let mut text = read_text(path, what, limit)?;
+    for _ in 0..20 {
+        let before = look();
+        let settled = before.is_some_and(|(len, _)| len == text.len() as u64 + bom_len(path));
+        if settled && !text.is_empty() {
+            std::thread::sleep(Duration::from_millis(5));
+            if look() == before {
+                return Ok(text);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        text = read_text(path, what, limit)?;
+    }
+    Ok(text)
+}
+
+/// Bytes a byte-order mark takes at the start of the file (`read_text` drops it).
+fn bom_len(path: &Path) -> u64 {
+    let mut head = [0u8; 3];
+    open_nonblocking(path)
+        .ok()
+        .and_then(|mut f| f.read_exact(&mut head).ok())
+        .map_or(0, |()| if head == [0xEF, 0xBB, 0xBF] { 3 } else { 0 })
+}
+
 /// The bytes of the regular file `path`, at most `limit` of them (`what` names the kind in the error).
 pub fn read_bytes(path: &Path, what: &'static str, limit: u64) -> Result<Vec<u8>, FileError> {
     let owned = path.to_path_buf();

@@ -132,6 +132,8 @@ fn visible(c: char) -> char {
         '\t' => c,
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
         '\u{7f}' => '␡',
+        // C1 controls (and any other) have no picture: a replacement character keeps the width.
+        _ if c.is_control() => '\u{fffd}',
         _ => c,
     }
 }

@@ -21,6 +21,8 @@ pub enum Mode {
     ConfirmQuit,
     /// The file changed on disk while the buffer has unsaved changes.
     Conflict,
+    /// The file on disk became empty (a save still being written, or deleted text): load it only if asked.
+    EmptyOnDisk,
     /// An earlier session ended with unsaved text, kept in `PATCH.recovered`: restore it?
     Recovered(String),
 }
@@ -252,6 +254,22 @@ impl App {
                 }
                 _ => None,
             },
+            Mode::EmptyOnDisk => match action {
+                Action::Answer('l') => {
+                    self.mode = Mode::Edit;
+                    Some(Effect::LoadFromDisk)
+                }
+                Action::Answer('k' | 'n') => {
+                    self.mode = Mode::Edit;
+                    self.status = (
+                        "kept your text; the file on disk is empty (Ctrl-S writes yours)".into(),
+                        Tone::Info,
+                    );
+                    self.saved = String::new();
+                    None
+                }
+                _ => None,
+            },
             Mode::Conflict => match action {
                 Action::Answer('l') => {
                     self.mode = Mode::Edit;
@@ -461,6 +479,12 @@ impl App {
     /// The file changed on disk (not by us).
     pub fn on_disk_change(&mut self, disk: &str) -> Option<Effect> {
         if disk == self.saved {
+            return None;
+        }
+        // An empty file replacing a patch is far more often a save caught half-way, or a mistake, than a wish for
+        // silence: it goes live only when the performer says so.
+        if disk.trim().is_empty() && !self.editor.text().trim().is_empty() {
+            self.mode = Mode::EmptyOnDisk;
             return None;
         }
         if self.modified() {

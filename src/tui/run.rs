@@ -104,7 +104,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             && rx.try_iter().fold(false, |any, ours| any | ours)
         {
             std::thread::sleep(Duration::from_millis(30));
-            if let Ok(disk) = read_disk(&app.path)
+            if let Ok(disk) = files::read_settled(&app.path, "a patch", files::PATCH_LIMIT)
                 && let Some(e) = app.on_disk_change(&disk)
             {
                 apply(e, &mut app, &mut session);

@@ -62,6 +62,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             area,
             buf,
         ),
+        Mode::EmptyOnDisk => question(
+            "The file on disk is empty",
+            "Another program emptied it (or a save is still being written). Your text keeps playing.  l = load the empty file (silence), k = keep mine",
+            area,
+            buf,
+        ),
         Mode::Recovered(_) => question(
             "Unsaved text from an earlier session",
             "It ended before saving; its text was kept.  r = restore it (Ctrl-Z undoes), d = discard it, k = decide later",

@@ -86,6 +86,12 @@ impl Headless {
         std::fs::write(self.dir.join("p.syn"), src).unwrap();
     }
 
+    /// Wait, then `stop`.
+    fn stop_after(self, wait: Duration) -> (bool, Vec<String>) {
+        std::thread::sleep(wait);
+        self.stop()
+    }
+
     /// SIGTERM, then the exit status and everything printed.
     fn stop(mut self) -> (bool, Vec<String>) {
         let _ = Command::new("kill")
@@ -278,4 +284,54 @@ fn recording_node_plays_the_real_input_device() {
     let hz = f64::from(SR) * (f.len() - 1) as f64 / (f[f.len() - 1] - f[0]);
     assert!((hz - 440.0).abs() < 1.0, "{hz} Hz");
     assert!(frames[at..at + 4_800].iter().all(|(l, r)| (l + r).abs() < 1e-3));
+}
+
+#[test]
+fn saves_caught_half_way_never_play_silence_and_an_emptied_file_waits_a_second() {
+    use std::io::Write;
+    let h = Headless::start("inplace", "sine 440 -> gain 0.3 -> out\n", ALSA_FILE, &[]);
+    h.wait_for("v1 ok");
+    h.wait_audio(0.2);
+    let path = h.dir.join("p.syn");
+    // A slow save in place: the file is empty, then half written, each for longer than the app waits for a
+    // save to settle (30 ms).
+    for i in 0..20 {
+        let text = format!("sine {} -> gain 0.3 -> out\n", 450 + 10 * (i % 2));
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(45));
+        f.write_all(&text.as_bytes()[..10]).unwrap();
+        f.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(45));
+        f.write_all(&text.as_bytes()[10..]).unwrap();
+        drop(f);
+        std::thread::sleep(Duration::from_millis(45));
+    }
+    h.wait_for("v3 ok");
+    h.wait_audio(0.2);
+    let x = h.left();
+    let start = x.iter().position(|v| v.abs() > 1e-3).unwrap();
+    let mut longest = 0;
+    let mut run = 0;
+    for v in &x[start..] {
+        run = if v.abs() < 1e-4 { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    assert!(
+        longest < 480,
+        "{longest} silent frames in a row while saves were caught half-way"
+    );
+    // Emptied for good: it waits, then goes silent.
+    std::fs::write(&path, "").unwrap();
+    h.wait_for("p.syn is empty");
+    let (ok, lines) = h.stop_after(Duration::from_millis(1_600));
+    assert!(ok);
+    let empty_at = lines.iter().position(|l| l.contains("is empty")).unwrap();
+    assert!(
+        lines[empty_at..].iter().any(|l| l.contains(" ok: ")),
+        "silence went live after a second: {lines:?}"
+    );
 }

@@ -10,7 +10,9 @@ mod corpus;
 mod diagnostics;
 mod dsp;
 #[cfg(feature = "cpal")]
+#[cfg(feature = "cpal")]
 mod e2e;
+mod fuzz;
 mod hostile_files;
 mod hostile_process;
 #[cfg(feature = "cpal")]

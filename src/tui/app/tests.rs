@@ -73,6 +73,7 @@ fn panic_and_unmute_act_in_every_mode_and_leave_it_as_it_was() {
         },
         Mode::ConfirmQuit,
         Mode::Conflict,
+        Mode::EmptyOnDisk,
         Mode::Recovered("saw 110 -> out".into()),
     ];
     for mode in modes {
@@ -179,4 +180,19 @@ fn peak_hold_holds_then_falls() {
         a.on_levels(Levels::default(), &[]);
     }
     assert!(a.meters.hold[0] < 0.8 * 0.5);
+}
+
+#[test]
+fn an_empty_file_on_disk_goes_live_only_when_asked() {
+    let mut a = app("sine 440 -> out");
+    assert_eq!(a.on_disk_change(""), None);
+    assert_eq!(a.mode, Mode::EmptyOnDisk);
+    assert_eq!(a.update(Action::Answer('k')), None);
+    assert_eq!(a.editor.text(), "sine 440 -> out");
+    assert!(a.modified(), "Ctrl-S would write the text back");
+    a.on_disk_change("  \n");
+    assert_eq!(a.update(Action::Answer('l')), Some(Effect::LoadFromDisk));
+    let mut empty = app("");
+    assert_eq!(empty.on_disk_change(""), None);
+    assert_eq!(empty.mode, Mode::Edit, "nothing lost when the buffer is empty too");
 }
