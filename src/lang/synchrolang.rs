@@ -104,8 +104,9 @@ pub fn looks_like(src: &str) -> bool {
         if let Some(after) = rest.strip_prefix(';') {
             rest = after.trim_start();
         } else if rest.starts_with("/*") {
-            let Some(end) = rest.find("*/") else { return true };
-            rest = rest[end + 2..].trim_start();
+            // The close is searched after the opening, so `/*/` does not close itself.
+            let Some(end) = rest[2..].find("*/") else { return true };
+            rest = rest[end + 4..].trim_start();
         } else if rest.starts_with("//") {
             rest = rest.split_once('\n').map_or("", |x| x.1).trim_start();
         } else {
@@ -312,6 +313,8 @@ mod tests {
         assert!(looks_like(";;\n; new SineNode x;"));
         assert!(looks_like("\u{feff}/* header */ ; new SineNode x;"));
         assert!(looks_like("/* a */ /* b */\n// c\nstart"));
+        assert!(looks_like("/*/ a script */ new SineNode x;"));
+        assert!(looks_like("/**/new SineNode x;"));
         assert!(!looks_like("sine 440 -> out"));
         assert!(!looks_like("newt = sine 3"));
         assert!(!looks_like("# start\nsine 3 -> out"));

@@ -400,17 +400,24 @@ impl App {
             self.status = ("no errors".into(), Tone::Good);
             return None;
         }
-        let n = self.diagnostics.len() as isize;
+        let n = self.diagnostics.len();
         let at = self.editor.offset_of(self.editor.cursor());
-        // From the cursor: the first diagnostic after it (or before it, going back), wrapping round.
-        let next = if dir > 0 {
-            self.diagnostics.iter().position(|d| d.span.start > at).unwrap_or(0)
-        } else {
-            self.diagnostics
-                .iter()
-                .rposition(|d| d.span.start < at)
-                .unwrap_or((n - 1) as usize)
+        // In the order they stand in the text (the list shows errors first), so every one is reached.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| (self.diagnostics[i].span.start, i));
+        let start = |k: usize| self.diagnostics[order[k]].span.start;
+        let on_selected = self
+            .diagnostics
+            .get(self.selected_diag)
+            .is_some_and(|d| d.span.start == at);
+        let k = match order.iter().position(|&i| i == self.selected_diag) {
+            // On one already: step to its neighbour, even one at the same place.
+            Some(k) if on_selected => (k as isize + dir).rem_euclid(n as isize) as usize,
+            // From the cursor: the first after it (or before it, going back), wrapping round.
+            _ if dir > 0 => (0..n).find(|&k| start(k) > at).unwrap_or(0),
+            _ => (0..n).rev().find(|&k| start(k) < at).unwrap_or(n - 1),
         };
+        let next = order[k];
         self.selected_diag = next;
         self.goto_selected();
         None

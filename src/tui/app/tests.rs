@@ -196,3 +196,23 @@ fn an_empty_file_on_disk_goes_live_only_when_asked() {
     assert_eq!(empty.on_disk_change(""), None);
     assert_eq!(empty.mode, Mode::Edit, "nothing lost when the buffer is empty too");
 }
+
+#[test]
+fn next_and_previous_error_cycle_through_every_diagnostic_in_text_order() {
+    // An error between two warnings: the list shows the error first, but F2 and Shift-F2 go in text order.
+    let mut a = app("saw (sine 1 -> pan 0) -> out\nsinn 440 -> out\nsaw (sine 2 -> pan 0) -> out\n");
+    assert_eq!(a.diagnostics.len(), 3, "{:?}", a.diagnostics);
+    assert!(a.diagnostics[0].is_error());
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        a.update(Action::NextError);
+        seen.push(a.cursor().line);
+    }
+    assert_eq!(seen, [0, 1, 2, 0, 1, 2]);
+    seen.clear();
+    for _ in 0..6 {
+        a.update(Action::PrevError);
+        seen.push(a.cursor().line);
+    }
+    assert_eq!(seen, [1, 0, 2, 1, 0, 2]);
+}
