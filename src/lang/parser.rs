@@ -17,6 +17,9 @@ struct PatchParser;
 const MAX_NESTING: usize = 64;
 /// Longest run of operators in one expression.
 const MAX_OPERATORS: usize = 1024;
+/// Most values in one list (a sequencer of 65 536 steps is still a long song). Counted before pest sees the text,
+/// since parsing a list of a million steps took 300 MB before anything could refuse it.
+const MAX_LIST: usize = 65_536;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -243,7 +246,28 @@ fn check_nesting(src: &str) -> Res<()> {
     let mut depth = 0usize;
     let mut comment = false;
     let bytes = src.as_bytes();
+    // Per open `[`: where it is and how many values it has held so far.
+    let mut lists: Vec<(usize, usize)> = Vec::new();
+    let mut in_word = false;
     for (i, c) in src.char_indices() {
+        let starts_word = !comment && !c.is_whitespace() && !matches!(c, '[' | ']' | ',' | '#');
+        if starts_word
+            && !in_word
+            && let Some((at, items)) = lists.last_mut()
+        {
+            *items += 1;
+            if *items > MAX_LIST {
+                return Err(vec![
+                    Diagnostic::error(
+                        "E001",
+                        Span::new(*at, *at + 1),
+                        format!("this list has more than {MAX_LIST} values"),
+                    )
+                    .with_help("split it into several sequencers, or use a shorter pattern that repeats"),
+                ]);
+            }
+        }
+        in_word = starts_word || (in_word && !c.is_whitespace() && !matches!(c, '[' | ']' | ','));
         // Brackets in comments are prose, not nesting; the `#` of a sharp note (`c#3`) starts no comment.
         match c {
             '\n' => comment = false,
@@ -254,6 +278,9 @@ fn check_nesting(src: &str) -> Res<()> {
                 comment = !sharp;
             }
             '(' | '[' => {
+                if c == '[' {
+                    lists.push((i, 0));
+                }
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(vec![
@@ -262,7 +289,12 @@ fn check_nesting(src: &str) -> Res<()> {
                     ]);
                 }
             }
-            ')' | ']' => depth = depth.saturating_sub(1),
+            ')' | ']' => {
+                if c == ']' {
+                    lists.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
             _ => {}
         }
     }

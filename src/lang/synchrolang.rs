@@ -121,6 +121,56 @@ pub fn looks_like(src: &str) -> bool {
             .is_none_or(|c| c.is_whitespace() || c == ';')
 }
 
+/// Most values in one array literal, counted before pest sees the text (a million took 200 MB to parse).
+const MAX_ARRAY: usize = 65_536;
+
+/// Refuse an array literal longer than `MAX_ARRAY`, skipping strings and comments.
+fn check_arrays(src: &str) -> Result<(), Vec<Diagnostic>> {
+    let b = src.as_bytes();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = src[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 1);
+            }
+            b'[' => open.push((i, 1)),
+            b']' => {
+                open.pop();
+            }
+            b',' => {
+                if let Some((at, items)) = open.last_mut() {
+                    *items += 1;
+                    if *items > MAX_ARRAY {
+                        return Err(vec![
+                            Diagnostic::error(
+                                "E001",
+                                Span::new(*at, *at + 1),
+                                format!("this array has more than {MAX_ARRAY} values"),
+                            )
+                            .with_help("split it into several sequences"),
+                        ]);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 fn span(p: &Pair<Rule>) -> Span {
     Span::new(p.as_span().start(), p.as_span().end())
 }
@@ -133,6 +183,7 @@ fn name(p: &Pair<Rule>) -> Name {
 }
 
 pub fn parse(src: &str) -> Result<Vec<Command>, Vec<Diagnostic>> {
+    check_arrays(src)?;
     let pairs = SynParser::parse(Rule::script, src).map_err(|e| vec![syntax_error(&e, src)])?;
     let mut out = Vec::new();
     for script in pairs {
@@ -303,6 +354,18 @@ mod tests {
                 Literal::Null
             ]
         );
+    }
+
+    #[test]
+    fn a_huge_array_is_refused_before_it_is_parsed() {
+        let src = format!("new [{}] seq;", "1, ".repeat(70_000));
+        let e = parse(&src).unwrap_err();
+        assert!(e[0].message.contains("more than 65536 values"), "{}", e[0].message);
+        let fine = format!(
+            "new [{}] seq; new \"a, [b\" t; // [ , , \n/* , ] */",
+            "1, ".repeat(1_000)
+        );
+        parse(&fine).unwrap();
     }
 
     #[test]

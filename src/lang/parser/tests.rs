@@ -191,3 +191,18 @@ fn a_byte_order_mark_at_the_start_is_ignored() {
     assert_eq!(p.statements.len(), 1);
     assert!(crate::compile::check("\u{feff}new SineNode s; new PlaybackNode p; link s.out -> p.left;").is_ok());
 }
+
+#[test]
+fn a_list_of_a_million_steps_is_refused_before_it_is_parsed() {
+    let src = format!("s = seq [{}]\nsaw s -> out\n", "a3 ".repeat(1_000_000));
+    let d = parse(&src).unwrap_err();
+    assert!(d[0].message.contains("more than 65536 values"), "{}", d[0].message);
+    assert_eq!(d[0].span.start, src.find('[').unwrap());
+    // Sharp notes, commas and comments inside a list are counted as values only where they are.
+    let ok = format!(
+        "s = seq [{}] # [ {} ]\nsaw s -> out\n",
+        "c#3, ".repeat(60_000),
+        "x ".repeat(70_000)
+    );
+    parse(&ok).unwrap();
+}
