@@ -15,21 +15,16 @@ pub fn atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map_or_else(|| "patch".into(), |n| n.to_string_lossy().into_owned());
     // A read-only patch stays as it is: the rename would replace it silently (the folder is writable).
+    // The messages name the file only: they go in a status line, where a long path would push the reason out.
     let existing = std::fs::metadata(path).ok();
     if let Some(meta) = &existing {
         if !meta.is_file() {
-            return Err(std::io::Error::other(format!(
-                "`{}` is not a plain file any more",
-                path.display()
-            )));
+            return Err(std::io::Error::other(format!("`{name}` is not a plain file any more")));
         }
         if meta.permissions().readonly() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
-                format!(
-                    "`{}` is read-only; make it writable (chmod u+w) or copy it under another name",
-                    path.display()
-                ),
+                format!("`{name}` is read-only; make it writable (chmod u+w) or copy it under another name"),
             ));
         }
     }
