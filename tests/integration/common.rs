@@ -110,11 +110,17 @@ pub fn changes(x: &[f32]) -> Vec<usize> {
         .collect()
 }
 
+/// A fresh, empty scratch folder for one test (`synchrotron-NAME-PID` in the temporary folder).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("synchrotron-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 /// A temporary HOME whose .asoundrc sends ALSA's default output to `out.raw` inside it (see tests/alsa/).
 pub fn alsa_home(name: &str, asoundrc: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("synchrotron-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch(name);
     let out = dir.join("out.raw");
     std::fs::write(dir.join(".asoundrc"), asoundrc.replace("OUT", out.to_str().unwrap())).unwrap();
     dir

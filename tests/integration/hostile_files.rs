@@ -11,10 +11,7 @@ fn bin() -> Command {
 }
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("synchrotron-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch(&format!("hostile-{name}"))
 }
 
 fn stderr(o: &Output) -> String {

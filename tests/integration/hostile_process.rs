@@ -9,10 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("synchrotron-process-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch(&format!("process-{name}"))
 }
 
 fn headless(patch: &std::path::Path, stdin: Stdio) -> Child {

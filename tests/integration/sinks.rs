@@ -5,10 +5,7 @@ use crate::common::{render_with, zero_crossing_freq};
 use std::process::Command;
 
 fn dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("synchrotron-sinks-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch(&format!("sinks-{name}"))
 }
 
 #[test]
