@@ -99,6 +99,9 @@ struct Chunk {
     data: Block,
 }
 
+/// The most frames a mono 32-bit float WAV holds.
+const WAV_MONO_MAX_FRAMES: u64 = (u32::MAX as u64 - 44) / 4;
+
 /// Chunks one node can have waiting: about 2.7 s at 48 kHz, far more than the writer's 20 ms naps.
 const RING: usize = 2048;
 
@@ -197,7 +200,8 @@ fn write_file(path: &Path, sr: u32, sources: &Mutex<Vec<Consumer<Chunk>>>) {
                     }
                     for (i, &x) in c.data[..c.len].iter().enumerate() {
                         if c.start + i as u64 >= written {
-                            if let Some(f) = &mut file {
+                            // A WAV file's sizes are 32 bits: it stops, whole and valid, at 4 GiB (6 h at 48 kHz).
+                            if let Some(f) = file.as_mut().filter(|_| written < WAV_MONO_MAX_FRAMES) {
                                 let _ = f.write_sample(x);
                             }
                             written = c.start + i as u64 + 1;
