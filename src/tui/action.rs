@@ -12,6 +12,14 @@ pub enum Action {
     Delete,
     Indent,
     Dedent,
+    /// Delete back to the start of the word.
+    DeleteWordBack,
+    ToggleComment,
+    DuplicateLines,
+    /// Move the touched lines down (`true`) or up.
+    MoveLines(bool),
+    /// Show or hide the side panel (scope, meters, errors).
+    TogglePanel,
     Move(Move, bool),
     SelectAll,
     Copy,

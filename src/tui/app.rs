@@ -85,6 +85,8 @@ pub struct App {
     pub debug: String,
     /// Lines (0-based) of nodes the engine muted in the version playing, marked in the gutter.
     pub muted_lines: Vec<usize>,
+    /// The side panel (scope, meters, errors) is shown; F3 hides it to give the text the whole width.
+    pub show_panel: bool,
 }
 
 /// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
@@ -132,6 +134,7 @@ impl App {
             scope: Vec::with_capacity(4 * SCOPE_FRAMES),
             muted: false,
             muted_lines: Vec::new(),
+            show_panel: true,
             quit: false,
         };
         if !on_disk {
@@ -296,6 +299,10 @@ impl App {
                 | Action::Delete
                 | Action::Indent
                 | Action::Dedent
+                | Action::DeleteWordBack
+                | Action::ToggleComment
+                | Action::DuplicateLines
+                | Action::MoveLines(_)
                 | Action::Cut
                 | Action::Paste
                 | Action::Undo
@@ -328,6 +335,31 @@ impl App {
             }
             Action::Dedent => {
                 self.editor.dedent();
+                None
+            }
+            Action::DeleteWordBack => {
+                self.editor.delete_word_back();
+                None
+            }
+            Action::ToggleComment => {
+                // Scripts comment with `//`, patches with `#`.
+                let mark = match compile::Lang::detect(&self.editor.text()) {
+                    compile::Lang::Synchrolang => "//",
+                    compile::Lang::Patch => "#",
+                };
+                self.editor.toggle_comment(mark);
+                None
+            }
+            Action::DuplicateLines => {
+                self.editor.duplicate_lines();
+                None
+            }
+            Action::MoveLines(down) => {
+                self.editor.move_lines(down);
+                None
+            }
+            Action::TogglePanel => {
+                self.show_panel = !self.show_panel;
                 None
             }
             Action::Move(m, select) => {

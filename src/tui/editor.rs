@@ -26,8 +26,10 @@ pub struct Editor {
     lines: Vec<String>,
     cursor: Pos,
     anchor: Option<Pos>,
-    /// Column the cursor wants when moving through shorter lines.
+    /// Display column the cursor wants when moving through shorter lines (or lines of wide characters).
     goal: usize,
+    /// Lines the pane shows, for Page Up and Page Down.
+    page: usize,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
     last: EditKind,
@@ -58,6 +60,7 @@ impl Editor {
             cursor: Pos::default(),
             anchor: None,
             goal: 0,
+            page: 20,
             undo: Vec::new(),
             redo: Vec::new(),
             last: EditKind::Other,
@@ -119,7 +122,7 @@ impl Editor {
     pub fn set_cursor(&mut self, p: Pos) {
         self.anchor = None;
         self.cursor = self.clamp(p);
-        self.goal = self.cursor.col;
+        self.goal = self.display_col(self.cursor);
         self.last = EditKind::Other;
     }
 
@@ -218,7 +221,7 @@ impl Editor {
             };
         }
         self.lines[self.cursor.line].push_str(&rest);
-        self.goal = self.cursor.col;
+        self.goal = self.display_col(self.cursor);
         self.last = kind;
     }
 
@@ -249,7 +252,7 @@ impl Editor {
             self.cursor.col = char_len(&self.lines[self.cursor.line]);
             self.lines[self.cursor.line].push_str(&line);
         }
-        self.goal = self.cursor.col;
+        self.goal = self.display_col(self.cursor);
     }
 
     pub fn delete(&mut self) {
@@ -365,22 +368,13 @@ impl Editor {
             Move::Left | Move::Right => c,
             Move::Home => Pos { col: 0, ..c },
             Move::End => Pos { col: len(c.line), ..c },
-            Move::Up => self.clamp(Pos {
-                line: c.line.saturating_sub(1),
-                col: self.goal,
-            }),
-            Move::Down => self.clamp(Pos {
-                line: c.line + 1,
-                col: self.goal,
-            }),
-            Move::PageUp => self.clamp(Pos {
-                line: c.line.saturating_sub(20),
-                col: self.goal,
-            }),
-            Move::PageDown => self.clamp(Pos {
-                line: c.line + 20,
-                col: self.goal,
-            }),
+            Move::WordLeft => self.word_left(c),
+            Move::WordRight => self.word_right(c),
+            Move::Up => self.at_goal(c.line.saturating_sub(1)),
+            Move::Down => self.at_goal(c.line + 1),
+            // A page is the pane's height, less a line kept for context.
+            Move::PageUp => self.at_goal(c.line.saturating_sub(self.page.saturating_sub(1).max(1))),
+            Move::PageDown => self.at_goal(c.line + self.page.saturating_sub(1).max(1)),
             Move::Top => Pos::default(),
             Move::Bottom => Pos {
                 line: self.lines.len() - 1,
@@ -388,14 +382,24 @@ impl Editor {
             },
         };
         if !vertical {
-            self.goal = self.cursor.col;
+            self.goal = self.display_col(self.cursor);
         }
         self.last = EditKind::Other;
     }
 
-    /// Keep the cursor within `height` visible lines.
+    /// The cursor on `line` (clamped) at the display column it wants.
+    fn at_goal(&self, line: usize) -> Pos {
+        let line = line.min(self.lines.len() - 1);
+        Pos {
+            line,
+            col: self.col_at_width(line, self.goal),
+        }
+    }
+
+    /// Keep the cursor within `height` visible lines (the pane's height, which is also a page).
     pub fn scroll_to_cursor(&mut self, height: usize) {
         let h = height.max(1);
+        self.page = h;
         if self.cursor.line < self.scroll {
             self.scroll = self.cursor.line;
         } else if self.cursor.line >= self.scroll + h {
@@ -412,11 +416,15 @@ pub enum Move {
     Down,
     Home,
     End,
+    WordLeft,
+    WordRight,
     PageUp,
     PageDown,
     Top,
     Bottom,
 }
+
+mod ops;
 
 #[cfg(test)]
 mod tests;

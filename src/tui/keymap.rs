@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The footer's key hints.
 pub const HINTS: &str =
-    "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  ^P panic  ^U unmute";
+    "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  F3 panel  ^P panic  ^U unmute";
 
 pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -62,8 +62,22 @@ fn edit(key: KeyEvent) -> Option<Action> {
             'p' => Some(Action::Panic),
             'u' => Some(Action::Unmute),
             'n' => Some(Action::NextError),
+            'd' => Some(Action::DuplicateLines),
+            // Ctrl-Backspace arrives as Ctrl-H in most terminals.
+            'w' | 'h' => Some(Action::DeleteWordBack),
+            // Ctrl-/ arrives as Ctrl-_ or Ctrl-7 depending on the terminal.
+            '/' | '_' | '7' => Some(Action::ToggleComment),
             _ => None,
         };
+    }
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Left if ctrl || alt => return Some(Action::Move(Move::WordLeft, shift)),
+        KeyCode::Right if ctrl || alt => return Some(Action::Move(Move::WordRight, shift)),
+        KeyCode::Up if alt => return Some(Action::MoveLines(false)),
+        KeyCode::Down if alt => return Some(Action::MoveLines(true)),
+        KeyCode::Backspace if ctrl || alt => return Some(Action::DeleteWordBack),
+        _ => {}
     }
     let mv = |m| Some(Action::Move(m, shift));
     match key.code {
@@ -84,6 +98,7 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::PageUp => mv(Move::PageUp),
         KeyCode::PageDown => mv(Move::PageDown),
         KeyCode::F(1) => Some(Action::ToggleHelp),
+        KeyCode::F(3) => Some(Action::TogglePanel),
         // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
         KeyCode::F(14) => Some(Action::PrevError),
@@ -177,6 +192,45 @@ mod tests {
         assert_eq!(
             action_for(key(KeyCode::F(14), KeyModifiers::NONE), &Mode::Edit),
             Some(Action::PrevError)
+        );
+    }
+
+    #[test]
+    fn editing_keys_map_to_their_actions() {
+        let e = &Mode::Edit;
+        let ctrl = KeyModifiers::CONTROL;
+        let alt = KeyModifiers::ALT;
+        assert_eq!(
+            action_for(key(KeyCode::Left, ctrl), e),
+            Some(Action::Move(Move::WordLeft, false))
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Right, ctrl | KeyModifiers::SHIFT), e),
+            Some(Action::Move(Move::WordRight, true))
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Left, alt), e),
+            Some(Action::Move(Move::WordLeft, false))
+        );
+        for k in [KeyCode::Char('w'), KeyCode::Char('h')] {
+            assert_eq!(action_for(key(k, ctrl), e), Some(Action::DeleteWordBack));
+        }
+        assert_eq!(
+            action_for(key(KeyCode::Backspace, ctrl), e),
+            Some(Action::DeleteWordBack)
+        );
+        for k in ['/', '_', '7'] {
+            assert_eq!(action_for(key(KeyCode::Char(k), ctrl), e), Some(Action::ToggleComment));
+        }
+        assert_eq!(
+            action_for(key(KeyCode::Char('d'), ctrl), e),
+            Some(Action::DuplicateLines)
+        );
+        assert_eq!(action_for(key(KeyCode::Up, alt), e), Some(Action::MoveLines(false)));
+        assert_eq!(action_for(key(KeyCode::Down, alt), e), Some(Action::MoveLines(true)));
+        assert_eq!(
+            action_for(key(KeyCode::F(3), KeyModifiers::NONE), e),
+            Some(Action::TogglePanel)
         );
     }
 

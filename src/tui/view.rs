@@ -23,7 +23,7 @@ impl Widget for &App {
 /// Where the editor's text goes, so the runner can place the terminal cursor and scroll.
 pub fn editor_area(app: &App, area: Rect) -> Rect {
     let [main, _, _] = rows(area);
-    let [left, _] = columns(main);
+    let [left, _] = columns(app, main);
     editor::text_area(left, app.editor.lines().len())
 }
 
@@ -31,21 +31,34 @@ fn rows(area: Rect) -> [Rect; 3] {
     Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(area)
 }
 
-fn columns(main: Rect) -> [Rect; 2] {
-    let side = if main.width >= 110 { 40 } else { 30 };
-    Layout::horizontal([Constraint::Min(20), Constraint::Length(side.min(main.width / 2))]).areas(main)
+/// Whether the side panel shows at this width: F3 hides it, and below 72 columns the text gets the whole width.
+pub fn panel_shown(app: &App, width: u16) -> bool {
+    app.show_panel && width >= 72
+}
+
+/// The editor and the side panel. The panel takes about 30% of the width (24 to 40 columns), so the text keeps
+/// most of a narrow terminal.
+fn columns(app: &App, main: Rect) -> [Rect; 2] {
+    let side = if panel_shown(app, main.width) {
+        (main.width * 3 / 10).clamp(24, 40)
+    } else {
+        0
+    };
+    Layout::horizontal([Constraint::Min(20), Constraint::Length(side)]).areas(main)
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let [main, status_row, footer] = rows(area);
-    let [left, right] = columns(main);
+    let [left, right] = columns(app, main);
     editor::render(app, left, buf);
-    let scope_h = if right.height >= 30 { 14 } else { 8 };
-    let [scope_area, meter_area, diag_area] =
-        Layout::vertical([Constraint::Length(scope_h), Constraint::Length(4), Constraint::Min(3)]).areas(right);
-    scope::render(app, scope_area, buf);
-    meters::render(app, meter_area, buf);
-    diagnostics::render(app, diag_area, buf);
+    if right.width > 0 {
+        let scope_h = if right.height >= 30 { 14 } else { 8 };
+        let [scope_area, meter_area, diag_area] =
+            Layout::vertical([Constraint::Length(scope_h), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+        scope::render(app, scope_area, buf);
+        meters::render(app, meter_area, buf);
+        diagnostics::render(app, diag_area, buf);
+    }
     status::render(app, status_row, buf);
     status::footer(app, footer, buf);
     match &app.mode {

@@ -158,7 +158,7 @@ fn long_files_keep_whole_line_numbers_and_big_pastes_are_checked_off_the_ui_thre
     assert!(line.contains("11001●│sinee 11100"), "{line}");
     // The panel shows the selected diagnostic's place from the positions worked out at check time.
     let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
-    assert!(screen.contains("1:1 unknown node or binding `sinee`"), "{screen}");
+    assert!(screen.contains("1:1 unknown node or binding"), "{screen}");
 }
 
 #[test]
@@ -175,4 +175,33 @@ fn a_muted_node_is_named_with_its_line_and_marked_in_the_gutter() {
     assert!(row(&t, 2).contains("2✕│echo"), "{}", row(&t, 2));
     let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(screen.contains("v3: `echo` (line 2) muted: it ran away"), "{screen}");
+}
+
+#[test]
+fn the_panel_shrinks_hides_and_nothing_important_vanishes_on_small_screens() {
+    let mut a = app(&format!("{PATCH}noise -> revrb -> out\n"));
+    press(&mut a, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    // 80x24 with the panel: the editor keeps most of the width, the device and PANIC stay on screen.
+    let t = draw(&a, 80, 24);
+    let screen: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(screen.contains("Test Devic") && screen.contains("MUTED"), "{screen}");
+    assert!(row(&t, 0).find("┐┌").is_some_and(|x| x >= 54), "{}", row(&t, 0));
+    // F3 hides it: the text takes the width, the error moves to the footer.
+    press(&mut a, KeyCode::F(3), KeyModifiers::NONE);
+    let t = draw(&a, 80, 24);
+    let screen: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(!screen.contains("scope"), "{screen}");
+    assert!(
+        row(&t, 4).contains("-> gain 0.3 -> out"),
+        "the whole line fits now: {}",
+        row(&t, 4)
+    );
+    assert!(
+        row(&t, 23).contains("MUTED") && row(&t, 23).contains("unknown node or binding `revrb`"),
+        "{}",
+        row(&t, 23)
+    );
+    // 60x20 stays usable: text, status and the error are all there.
+    press(&mut a, KeyCode::F(3), KeyModifiers::NONE);
+    insta::assert_debug_snapshot!("editor_60x20", draw(&a, 60, 20).backend());
 }

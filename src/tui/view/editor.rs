@@ -90,9 +90,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let classes = classes(line, hscroll, width, app);
         let mut class_at = classes.iter().peekable();
         let mut x = 0usize;
+        let mut cut = false;
         for (col, (byte, ch)) in line.char_indices().enumerate() {
             let w = ch.width().unwrap_or(0);
             if x + w > hscroll + width {
+                cut = true;
                 break;
             }
             // Classes come in order, so the one for this byte is found by walking along with it.
@@ -131,6 +133,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         {
             let _ = d;
             buf.set_string(inner.x + g + (x - hscroll) as u16, y, "◂", Style::new().fg(Color::Red));
+        }
+        // Text past either edge is marked, so nothing is hidden without a sign.
+        let edge = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+        if cut {
+            buf.set_string(inner.x + inner.width.saturating_sub(1), y, "›", edge);
+        }
+        if hscroll > 0 && !line.is_empty() {
+            buf.set_string(inner.x + g - 1, y, "‹", edge);
         }
         line_start = line_end + 1;
     }

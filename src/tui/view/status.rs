@@ -26,12 +26,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         msg.clone()
     };
-    // The device name only where it fits beside the rest; long names are cut.
-    let device = if area.width >= 120 {
-        let name: String = app.audio.device.chars().take(18).collect();
-        format!("{name} ")
-    } else {
-        String::new()
+    // The device name wherever 80 columns leave room for it; long names are cut.
+    let device = match area.width {
+        120.. => format!("{} ", app.audio.device.chars().take(18).collect::<String>()),
+        80.. => format!("{} ", app.audio.device.chars().take(10).collect::<String>()),
+        _ => String::new(),
     };
     let spans = vec![
         Span::styled(
@@ -52,13 +51,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// The footer: PANIC state first, then (with the side panel hidden) the selected error, then key hints.
 pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let text = match (app.muted, app.debug.is_empty()) {
-        (true, _) => format!("MUTED (^U unmute)  {HINTS}"),
-        (false, false) => format!("{}  {HINTS}", app.debug),
-        (false, true) => HINTS.to_string(),
-    };
-    Paragraph::new(text)
-        .style(Style::new().fg(Color::DarkGray))
-        .render(area, buf);
+    let mut spans = Vec::new();
+    if app.muted {
+        spans.push(Span::styled(
+            "MUTED (^U unmute)  ",
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let panel_hidden = !super::panel_shown(app, area.width);
+    if let (true, Some(d)) = (panel_hidden, app.diagnostics.get(app.selected_diag)) {
+        let (l, c) = app.diag_at.get(app.selected_diag).copied().unwrap_or((0, 0));
+        let color = if d.is_error() { Color::Red } else { Color::Yellow };
+        let count = app.diagnostics.len();
+        let message: String = d.message.chars().take(120).collect();
+        let nth = app.selected_diag + 1;
+        spans.push(Span::styled(
+            format!("{l}:{c} {message} ({nth}/{count}, F2)  "),
+            Style::new().fg(color),
+        ));
+    } else if !app.debug.is_empty() {
+        spans.push(Span::styled(
+            format!("{}  ", app.debug),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    spans.push(Span::styled(HINTS, Style::new().fg(Color::DarkGray)));
+    Paragraph::new(Line::from(spans)).render(area, buf);
 }
