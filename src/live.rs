@@ -50,6 +50,8 @@ pub struct AudioInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub version: u32,
+    /// The tempo of the version sent.
+    pub bpm: f64,
     pub counts: Counts,
     pub mode: SwapMode,
     pub compile_time: Duration,
@@ -260,6 +262,7 @@ impl Session {
             )]);
         }
         let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
+        let spec_bpm = spec.bpm;
         self.in_flight = Some((
             self.version,
             Built {
@@ -271,6 +274,7 @@ impl Session {
         ));
         Ok(Report {
             version: self.version,
+            bpm: spec_bpm,
             counts: plan.counts,
             mode: plan.mode,
             compile_time: started.elapsed(),

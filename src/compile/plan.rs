@@ -81,7 +81,12 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
         }
         structural |= !matches!(change, Change::Kept | Change::Retuned);
         links.push(j.filter(|_| change != Change::Replaced));
-        if counted(n) {
+        if !counted(n) {
+            // A value changed inside arithmetic (`x*0.5` to `x*0.1`) is a retune the performer made.
+            if change == Change::Retuned {
+                counts.retuned += 1;
+            }
+        } else {
             match change {
                 Change::Kept => counts.kept += 1,
                 Change::Retuned => counts.retuned += 1,

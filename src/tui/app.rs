@@ -76,6 +76,7 @@ pub struct App {
     pub audio: AudioInfo,
     pub levels: Levels,
     pub meters: Meters,
+    /// The tempo playing (not the one being typed: it changes when a version lands).
     pub bpm: f64,
     /// Interleaved L/R, the newest frames last.
     pub scope: Vec<f32>,
@@ -92,17 +93,17 @@ pub struct App {
 /// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
 pub const CHECK_INLINE: usize = 64 * 1024;
 
-/// Diagnostics of a text, sorted errors first then by place, and its tempo when it compiled.
-pub type Checked = (Vec<Diagnostic>, Option<f64>);
+/// Diagnostics of a text, sorted errors first then by place.
+pub type Checked = Vec<Diagnostic>;
 
 /// Check `text` as the editor shows it. Pure; any thread.
 pub fn check_text(text: &str) -> Checked {
-    let (mut diagnostics, bpm) = match compile::check(text) {
-        Ok(c) => (c.warnings, Some(c.spec.bpm)),
-        Err(d) => (d, None),
+    let mut diagnostics = match compile::check(text) {
+        Ok(c) => c.warnings,
+        Err(d) => d,
     };
     diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
-    (diagnostics, bpm)
+    diagnostics
 }
 
 /// What a new file starts from.
@@ -168,11 +169,7 @@ impl App {
     }
 
     /// The result of checking `text` (here or on the checker thread); stale results are for the runner to drop.
-    pub fn set_checked(&mut self, text: &str, checked: Checked) {
-        let (diagnostics, bpm) = checked;
-        if let Some(bpm) = bpm {
-            self.bpm = bpm;
-        }
+    pub fn set_checked(&mut self, text: &str, diagnostics: Checked) {
         let index = crate::lang::span::LineIndex::new(text);
         self.diag_at = diagnostics.iter().map(|d| index.line_col(text, d.span.start)).collect();
         self.spans = diagnostics
@@ -482,6 +479,20 @@ impl App {
         }
     }
 
+    /// The first version, as the file was opened: errors keep silence (nothing played before), said so.
+    pub fn on_opened(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
+        match result {
+            Err(diags) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                self.status = (
+                    format!("opened with {errors} error(s): nothing plays until they are fixed and saved"),
+                    Tone::Bad,
+                );
+            }
+            _ => self.on_reload(result),
+        }
+    }
+
     /// The engine's answer to a reload of the saved text.
     pub fn on_reload(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
         match result {
@@ -508,6 +519,7 @@ impl App {
     /// A version reached the engine: its report replaces any older message.
     pub fn on_sent(&mut self, report: &Report) {
         self.last_reload = report.to_string();
+        self.bpm = report.bpm;
         self.muted_lines.clear();
         // A new file keeps saying how to create it until it exists.
         if self.on_disk {

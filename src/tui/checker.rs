@@ -60,7 +60,7 @@ mod tests {
         c.request("sinn 440 -> out".into());
         c.request("sine 440 -> out\nfoo -> out".into());
         let started = std::time::Instant::now();
-        let (text, (diags, _)) = loop {
+        let (text, diags) = loop {
             if let Some(r) = c.latest() {
                 break r;
             }

@@ -29,8 +29,11 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     };
     let (mut session, mut sink, info) = headless::start(&quiet)?;
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
-    let result = session.reload(&text);
-    app.on_reload(&result);
+    // A new file's template is heard from its first save, as its status line says.
+    if on_disk {
+        let result = session.reload(&text);
+        app.on_opened(&result);
+    }
     let (_watcher, disk_events) = match headless::watch(&opts.patch) {
         Ok((w, rx)) => (Some(w), Some(rx)),
         Err(_) => (None, None),

@@ -235,8 +235,14 @@ fn a_missing_file_opens_the_template_and_the_first_save_creates_it() {
     t.wait_screen("new file: Ctrl-S creates it");
     t.wait_screen("sine a4");
     assert!(!path.exists());
+    // Nothing plays before the first save, as the status line says.
+    t.wait_audio(0.2);
+    assert!(
+        t.left().iter().all(|v| *v == 0.0),
+        "the template played before it was saved"
+    );
     t.keys(&["C-s"]);
-    t.wait_screen("v2 ok");
+    t.wait_screen("v1 ok");
     assert!(
         std::fs::read_to_string(&path)
             .unwrap()

@@ -144,3 +144,13 @@ fn a_labelled_node_keeps_its_identity_when_its_chain_moves() {
     let twice = check("saw 1 @x -> out\nsaw 2 @x -> out").unwrap_err();
     assert_eq!(twice[0].code, "E005");
 }
+
+#[test]
+fn a_value_changed_inside_arithmetic_counts_as_retuned() {
+    let (counts, mode, _, _) = diff(
+        "x = sine 2\nsaw 110 -> gain x*0.5+0.5 -> out",
+        "x = sine 2\nsaw 110 -> gain x*0.1+0.5 -> out",
+    );
+    assert_eq!(mode, SwapMode::Move);
+    assert_eq!(counts, c(3, 1, 0, 0));
+}

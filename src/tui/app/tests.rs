@@ -216,3 +216,30 @@ fn next_and_previous_error_cycle_through_every_diagnostic_in_text_order() {
     }
     assert_eq!(seen, [1, 0, 2, 1, 0, 2]);
 }
+
+#[test]
+fn the_status_tells_what_plays_not_what_is_typed() {
+    let mut a = app("bpm 100\nsine 440 -> out");
+    a.on_opened(&Err(a.diagnostics.clone()));
+    assert!(
+        a.status.0.starts_with("opened with 0 error(s): nothing plays"),
+        "{:?}",
+        a.status
+    );
+    let report = |version, bpm| crate::live::Report {
+        version,
+        bpm,
+        counts: crate::compile::plan::Counts::default(),
+        mode: crate::engine::SwapMode::Move,
+        compile_time: std::time::Duration::ZERO,
+        warnings: vec![],
+    };
+    a.on_sent(&report(1, 100.0));
+    assert_eq!(a.bpm, 100.0);
+    // Typing a new tempo changes nothing until it is saved and lands.
+    a.editor.replace_all("bpm 140\nsine 440 -> out");
+    a.update(Action::Insert(' '));
+    assert_eq!(a.bpm, 100.0);
+    a.on_sent(&report(2, 140.0));
+    assert_eq!(a.bpm, 140.0);
+}
