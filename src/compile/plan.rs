@@ -81,12 +81,7 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
         }
         structural |= !matches!(change, Change::Kept | Change::Retuned);
         links.push(j.filter(|_| change != Change::Replaced));
-        if !counted(n) {
-            // A value changed inside arithmetic (`x*0.5` to `x*0.1`) is a retune the performer made.
-            if change == Change::Retuned {
-                counts.retuned += 1;
-            }
-        } else {
+        if counted(n) {
             match change {
                 Change::Kept => counts.kept += 1,
                 Change::Retuned => counts.retuned += 1,
@@ -94,6 +89,9 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
                 Change::Replaced => counts.replaced += 1,
                 Change::Added => counts.added += 1,
             }
+        } else if change == Change::Retuned {
+            // A value changed inside arithmetic (`x*0.5` to `x*0.1`) is a retune the performer made.
+            counts.retuned += 1;
         }
     }
     counts.removed = old
