@@ -252,7 +252,8 @@ impl Session {
             version: self.version,
             glide_frames: frames(self.config.glide),
             fade_frames: frames(self.config.fade).max(1),
-            quantum_beats: self.config.quantum_beats,
+            // The first version replaces silence: nothing to keep in time with, so it starts at once.
+            quantum_beats: if self.version == 1 { 0.0 } else { self.config.quantum_beats },
         });
         if self.handle.send(ToAudio::Swap(swap)).is_err() {
             return Err(vec![Diagnostic::error(

@@ -170,6 +170,25 @@ fn a_quantised_swap_lands_on_the_next_beat() {
 }
 
 #[test]
+fn with_quantize_bar_the_first_version_starts_at_once() {
+    let config = LiveConfig {
+        quantum_beats: 4.0,
+        ..raw()
+    };
+    let (mut s, mut e) = Session::new(config);
+    // The engine has been running for a while (the device opened first) when the patch arrives.
+    step(&mut s, &mut e, 10_000);
+    s.reload("sine 440 -> out").unwrap();
+    let x = step(&mut s, &mut e, 4_800);
+    assert!(peak(&x[..1_200]) > 0.5, "it waited for the bar instead of starting");
+    // Later versions wait for the bar: 4 beats at 120 bpm = 96 000 frames from the start.
+    s.reload("sine 660 -> out").unwrap();
+    let y = step(&mut s, &mut e, 100_000);
+    let before = zero_crossing_freq(&y[60_000..70_000], SR);
+    assert!((before - 440.0).abs() < 1.0, "{before}");
+}
+
+#[test]
 fn panic_silences_within_5ms_and_clears_tails() {
     let (mut s, mut e) = live(ECHO, raw_at_once());
     step(&mut s, &mut e, 13_000);
