@@ -112,6 +112,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     say!("type p + Enter to mute everything (panic), r to resume, q to quit");
     let mut dirty: Option<Instant> = None;
     let mut emptied: Option<Instant> = None;
+    // A quantised version was sent and has not landed yet.
+    let mut armed = false;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
     while !stop.load(Ordering::Relaxed) {
@@ -138,7 +140,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                     emptied.get_or_insert_with(Instant::now);
                 } else {
                     emptied = None;
-                    report_reload(&mut session, &opts.patch, &src);
+                    armed |= report_reload(&mut session, &opts.patch, &src);
                     last = src;
                 }
             }
@@ -146,7 +148,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         if emptied.is_some_and(|t| t.elapsed() >= EMPTY_FOR) {
             emptied = None;
             if read_settled(&opts.patch).is_ok_and(|src| src.trim().is_empty()) {
-                report_reload(&mut session, &opts.patch, "");
+                armed |= report_reload(&mut session, &opts.patch, "");
                 last = String::new();
             }
         }
@@ -169,7 +171,12 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         let ev = session.tick();
         for r in ev.sent {
+            armed |= r.lands.is_some();
             say!("{r}");
+        }
+        if armed && session.is_settled() {
+            armed = false;
+            say!("v{} landed", session.version());
         }
         for fault in ev.faults {
             say!("{}", fault.describe());
@@ -278,7 +285,8 @@ fn read(path: &Path) -> Result<String, RunError> {
     crate::cli::read_patch(path).map_err(RunError::Read)
 }
 
-fn report_reload(session: &mut Session, path: &Path, src: &str) {
+/// Reload and say how it went; true when the version sent is armed (quantised) and has yet to land.
+fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
     let name = path.display().to_string();
     match session.reload(src) {
         Ok(Some(report)) => {
@@ -286,6 +294,7 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) {
                 say_err!("{}", render_all(&report.warnings, &name, src));
             }
             say!("{report}");
+            return report.lands.is_some();
         }
         Ok(None) => {}
         Err(diags) => {
@@ -294,6 +303,7 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) {
             say!("v{} keeps playing: {name} has {errors} error(s)", session.version());
         }
     }
+    false
 }
 
 /// Open the device (or the null output) and start a session on it.

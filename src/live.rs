@@ -50,6 +50,8 @@ pub struct AudioInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub version: u32,
+    /// Where an armed (quantised) version lands: the bar (from 1) and the beats left until it, as sent.
+    pub lands: Option<(u64, f64)>,
     /// The tempo of the version sent.
     pub bpm: f64,
     pub counts: Counts,
@@ -58,15 +60,25 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+impl Report {
+    /// The line once the version plays: `v7 ok: 3 kept, 1 retuned, …, compiled in 0.4 ms`.
+    pub fn summary(&self) -> String {
+        format!(
             "v{} ok: {}, compiled in {:.1} ms",
             self.version,
             self.counts,
             self.compile_time.as_secs_f64() * 1000.0
         )
+    }
+}
+
+/// As sent: an armed version says where it will land first (`PENDING v42 → bar 17 (1.5 beats): …`).
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((bar, beats)) = self.lands {
+            write!(f, "PENDING v{} → bar {bar} ({beats:.1} beats): ", self.version)?;
+        }
+        f.write_str(&self.summary())
     }
 }
 
@@ -246,14 +258,24 @@ impl Session {
         })?;
         let frames = |d: Duration| (d.as_secs_f64() * f64::from(self.config.settings.sample_rate)).round() as u32;
         self.version += 1;
+        // The first version replaces silence: nothing to keep in time with, so it starts at once.
+        let quantum = if self.version == 1 {
+            0.0
+        } else {
+            self.config.quantum_beats
+        };
+        let lands = (quantum > 0.0).then(|| {
+            let beat = self.handle.telemetry().beat();
+            let at = ((beat / quantum).floor() + 1.0) * quantum;
+            ((at / 4.0).floor() as u64 + 1, at - beat)
+        });
         let swap = Box::new(Swap {
             graph,
             mode: plan.mode,
             version: self.version,
             glide_frames: frames(self.config.glide),
             fade_frames: frames(self.config.fade).max(1),
-            // The first version replaces silence: nothing to keep in time with, so it starts at once.
-            quantum_beats: if self.version == 1 { 0.0 } else { self.config.quantum_beats },
+            quantum_beats: quantum,
         });
         if self.handle.send(ToAudio::Swap(swap)).is_err() {
             return Err(vec![Diagnostic::error(
@@ -275,6 +297,7 @@ impl Session {
         ));
         Ok(Report {
             version: self.version,
+            lands,
             bpm: spec_bpm,
             counts: plan.counts,
             mode: plan.mode,

@@ -68,6 +68,11 @@ impl Telemetry {
     }
 
     /// Read, resetting the peaks (so each read sees the peak since the last). UI thread.
+    /// The beat position last published, without taking the meters' peaks.
+    pub fn beat(&self) -> f64 {
+        f64::from_bits(self.beat.load(Relaxed))
+    }
+
     pub fn read(&self) -> Levels {
         // Non-negative f32 bits order like the floats, so fetch_max above and swap here are exact.
         let take = |a: &AtomicU32| f32::from_bits(a.swap(0, Relaxed));

@@ -88,6 +88,8 @@ pub struct App {
     pub muted_lines: Vec<usize>,
     /// The side panel (scope, meters, errors) is shown; F3 hides it to give the text the whole width.
     pub show_panel: bool,
+    /// An armed version's summary, shown in place of its PENDING line once it lands.
+    pub pending: Option<String>,
 }
 
 /// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
@@ -136,6 +138,7 @@ impl App {
             muted: false,
             muted_lines: Vec::new(),
             show_panel: true,
+            pending: None,
             quit: false,
         };
         if !on_disk {
@@ -479,6 +482,13 @@ impl App {
         }
     }
 
+    /// Every version sent has landed: an armed one's PENDING line becomes its summary.
+    pub fn on_settled(&mut self) {
+        if let Some(summary) = self.pending.take() {
+            self.last_reload = summary;
+        }
+    }
+
     /// The first version, as the file was opened: errors keep silence (nothing played before), said so.
     pub fn on_opened(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
         match result {
@@ -519,6 +529,7 @@ impl App {
     /// A version reached the engine: its report replaces any older message.
     pub fn on_sent(&mut self, report: &Report) {
         self.last_reload = report.to_string();
+        self.pending = report.lands.map(|_| report.summary());
         self.bpm = report.bpm;
         self.muted_lines.clear();
         // A new file keeps saying how to create it until it exists.

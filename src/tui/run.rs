@@ -122,6 +122,10 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             dirty = true;
         }
         let ev = session.tick();
+        if app.pending.is_some() && session.is_settled() {
+            app.on_settled();
+            dirty = true;
+        }
         for r in &ev.sent {
             app.on_sent(r);
             dirty = true;

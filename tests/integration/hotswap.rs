@@ -181,8 +181,15 @@ fn with_quantize_bar_the_first_version_starts_at_once() {
     s.reload("sine 440 -> out").unwrap();
     let x = step(&mut s, &mut e, 4_800);
     assert!(peak(&x[..1_200]) > 0.5, "it waited for the bar instead of starting");
-    // Later versions wait for the bar: 4 beats at 120 bpm = 96 000 frames from the start.
-    s.reload("sine 660 -> out").unwrap();
+    // Later versions wait for the bar (4 beats at 120 bpm = 96 000 frames from the start), and say so.
+    let report = s.reload("sine 660 -> out").unwrap().expect("sent");
+    let (bar, beats) = report.lands.expect("armed");
+    assert_eq!(bar, 2);
+    assert!((beats - (4.0 - 14_800.0 / 24_000.0)).abs() < 0.05, "{beats}");
+    assert!(
+        report.to_string().starts_with("PENDING v2 → bar 2 (3.4 beats): "),
+        "{report}"
+    );
     let y = step(&mut s, &mut e, 100_000);
     let before = zero_crossing_freq(&y[60_000..70_000], SR);
     assert!((before - 440.0).abs() < 1.0, "{before}");

@@ -228,6 +228,7 @@ fn the_status_tells_what_plays_not_what_is_typed() {
     );
     let report = |version, bpm| crate::live::Report {
         version,
+        lands: None,
         bpm,
         counts: crate::compile::plan::Counts::default(),
         mode: crate::engine::SwapMode::Move,
