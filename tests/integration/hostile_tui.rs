@@ -16,8 +16,12 @@ fn every_ending_signal_keeps_unsaved_text_and_the_next_start_offers_it() {
         t.keys(&["End"]);
         t.type_text(" # unsaved");
         t.wait_screen("# unsaved");
+        t.keep_pane();
         assert!(Command::new("kill").args([sig, &t.pid()]).status().unwrap().success());
-        t.wait_ended();
+        assert!(
+            t.ended_with_terminal_restored(),
+            "{sig}: the terminal was left in the app's screen"
+        );
         let recovered = std::fs::read_to_string(t.dir.join("p.syn.recovered"))
             .unwrap_or_else(|e| panic!("{sig}: no recovery file: {e}"));
         assert_eq!(recovered, "sine 440 -> gain 0.5 -> out # unsaved\n", "{sig}");

@@ -144,6 +144,36 @@ impl Tmux {
         }
     }
 
+    /// Keep the pane after the app ends, so what it left the terminal in can be read.
+    pub fn keep_pane(&self) {
+        let ok = Command::new("tmux")
+            .args(["-L", &self.socket, "set-option", "-g", "remain-on-exit", "on"])
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()));
+    }
+
+    /// After `keep_pane`: wait for the app to end, then whether it left the alternate screen (restored the
+    /// terminal).
+    pub fn ended_with_terminal_restored(&self) -> bool {
+        let query = |what: &str| {
+            let out = Command::new("tmux")
+                .args(["-L", &self.socket, "display-message", "-p", what])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        let started = Instant::now();
+        while query("#{pane_dead}") != "1" {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "still running:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        query("#{alternate_on}") == "0"
+    }
+
     /// Leave the folder in place when this session goes (to start the app there again).
     pub fn keep_dir(mut self) -> PathBuf {
         std::mem::take(&mut self.dir)
