@@ -131,19 +131,6 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    /// Wait until the app has ended (the session closes with it).
-    pub fn wait_ended(&self) {
-        let started = Instant::now();
-        while self.running() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "still running:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
     /// Keep the pane after the app ends, so what it left the terminal in can be read.
     pub fn keep_pane(&self) {
         let ok = Command::new("tmux")
