@@ -7,7 +7,7 @@ use super::editor::{Editor, Pos};
 use crate::compile;
 use crate::engine::telemetry::Levels;
 use crate::lang::Diagnostic;
-use crate::live::{AudioInfo, Report};
+use crate::live::AudioInfo;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,22 +92,6 @@ pub struct App {
     pub pending: Option<String>,
 }
 
-/// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
-pub const CHECK_INLINE: usize = 64 * 1024;
-
-/// Diagnostics of a text, sorted errors first then by place.
-pub type Checked = Vec<Diagnostic>;
-
-/// Check `text` as the editor shows it. Pure; any thread.
-pub fn check_text(text: &str) -> Checked {
-    let mut diagnostics = match compile::check(text) {
-        Ok(c) => c.warnings,
-        Err(d) => d,
-    };
-    diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
-    diagnostics
-}
-
 /// What a new file starts from.
 pub const TEMPLATE: &str =
     "# A new patch: edit, then Ctrl-S to save and hear it.\nbpm 120\n\nsine a4 -> gain 0.2 -> out\n";
@@ -156,34 +140,6 @@ impl App {
         self.path
             .file_name()
             .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
-    }
-
-    /// Check the buffer as it is, so errors show while typing. A large buffer (a big paste) is checked off the UI
-    /// thread instead, so typing never waits for the compiler: `check_due` asks the runner to do it.
-    fn recheck(&mut self) {
-        let text = self.editor.text();
-        self.bound = super::highlight::bindings(&text);
-        if text.len() > CHECK_INLINE {
-            self.check_due = true;
-            return;
-        }
-        let checked = check_text(&text);
-        self.set_checked(&text, checked);
-    }
-
-    /// The result of checking `text` (here or on the checker thread); stale results are for the runner to drop.
-    pub fn set_checked(&mut self, text: &str, diagnostics: Checked) {
-        let index = crate::lang::span::LineIndex::new(text);
-        self.diag_at = diagnostics.iter().map(|d| index.line_col(text, d.span.start)).collect();
-        self.spans = diagnostics
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.span.start, d.span.end.max(d.span.start + 1), i))
-            .collect();
-        self.spans.sort_unstable();
-        self.longest_span = self.spans.iter().map(|(a, b, _)| b - a).max().unwrap_or(0);
-        self.diagnostics = diagnostics;
-        self.selected_diag = self.selected_diag.min(self.diagnostics.len().saturating_sub(1));
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
@@ -426,196 +382,16 @@ impl App {
         effect
     }
 
-    /// Select the next (or previous) diagnostic and put the cursor at its place.
-    fn jump_to_diagnostic(&mut self, dir: isize) -> Option<Effect> {
-        if self.diagnostics.is_empty() {
-            self.status = ("no errors".into(), Tone::Good);
-            return None;
-        }
-        let n = self.diagnostics.len();
-        let at = self.editor.offset_of(self.editor.cursor());
-        // In the order they stand in the text (the list shows errors first), so every one is reached.
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&i| (self.diagnostics[i].span.start, i));
-        let start = |k: usize| self.diagnostics[order[k]].span.start;
-        let on_selected = self
-            .diagnostics
-            .get(self.selected_diag)
-            .is_some_and(|d| d.span.start == at);
-        let k = match order.iter().position(|&i| i == self.selected_diag) {
-            // On one already: step to its neighbour, even one at the same place.
-            Some(k) if on_selected => (k as isize + dir).rem_euclid(n as isize) as usize,
-            // From the cursor: the first after it (or before it, going back), wrapping round.
-            _ if dir > 0 => (0..n).find(|&k| start(k) > at).unwrap_or(0),
-            _ => (0..n).rev().find(|&k| start(k) < at).unwrap_or(n - 1),
-        };
-        let next = order[k];
-        self.selected_diag = next;
-        self.goto_selected();
-        None
-    }
-
-    pub fn goto_selected(&mut self) {
-        if let Some(d) = self.diagnostics.get(self.selected_diag) {
-            let p = self.editor.pos_of(d.span.start);
-            self.editor.set_cursor(p);
-        }
-    }
-
-    /// The result of saving: written or not.
-    pub fn on_saved(&mut self, text: &str, result: Result<(), String>) {
-        self.on_saved_then(text, result, false);
-    }
-
-    /// As `on_saved`; with `quit`, quit once the text is on disk, and stay (saying why) when it is not.
-    pub fn on_saved_then(&mut self, text: &str, result: Result<(), String>, quit: bool) {
-        match result {
-            Ok(()) => {
-                self.saved = text.to_string();
-                self.on_disk = true;
-                self.quit |= quit;
-            }
-            Err(e) => {
-                let staying = if quit { " (not quitting)" } else { "" };
-                self.status = (format!("NOT SAVED{staying}: {e}; your text is still here"), Tone::Bad);
-            }
-        }
-    }
-
-    /// Every version sent has landed: an armed one's PENDING line becomes its summary.
-    pub fn on_settled(&mut self) {
-        if let Some(summary) = self.pending.take() {
-            self.last_reload = summary;
-        }
-    }
-
-    /// The first version, as the file was opened: errors keep silence (nothing played before), said so.
-    pub fn on_opened(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
-        match result {
-            Err(diags) => {
-                let errors = diags.iter().filter(|d| d.is_error()).count();
-                self.status = (
-                    format!("opened with {errors} error(s): nothing plays until they are fixed and saved"),
-                    Tone::Bad,
-                );
-            }
-            _ => self.on_reload(result),
-        }
-    }
-
-    /// The engine's answer to a reload of the saved text.
-    pub fn on_reload(&mut self, result: &Result<Option<Report>, Vec<Diagnostic>>) {
-        match result {
-            Ok(Some(report)) => self.on_sent(report),
-            Ok(None) => self.status = ("saved; waiting for the previous change to land".into(), Tone::Info),
-            Err(diags) => {
-                let errors = diags.iter().filter(|d| d.is_error()).count();
-                self.status = (
-                    format!("saved, but {errors} error(s): the last good version keeps playing"),
-                    Tone::Bad,
-                );
-            }
-        }
-    }
-
-    /// The engine muted a node: say which and where, and mark its line.
-    pub fn on_fault(&mut self, fault: &crate::live::Fault) {
-        self.status = (fault.describe(), Tone::Bad);
-        if fault.line > 0 && !self.muted_lines.contains(&(fault.line - 1)) {
-            self.muted_lines.push(fault.line - 1);
-        }
-    }
-
-    /// A version reached the engine: its report replaces any older message.
-    pub fn on_sent(&mut self, report: &Report) {
-        self.last_reload = report.to_string();
-        self.pending = report.lands.map(|_| report.summary());
-        self.bpm = report.bpm;
-        self.muted_lines.clear();
-        // A new file keeps saying how to create it until it exists.
-        if self.on_disk {
-            self.status = (String::new(), Tone::Good);
-        }
-    }
-
-    /// The file changed on disk (not by us).
-    pub fn on_disk_change(&mut self, disk: &str) -> Option<Effect> {
-        if disk == self.saved {
-            return None;
-        }
-        // An empty file replacing a patch is far more often a save caught half-way, or a mistake, than a wish for
-        // silence: it goes live only when the performer says so.
-        if disk.trim().is_empty() && !self.editor.text().trim().is_empty() {
-            self.mode = Mode::EmptyOnDisk;
-            return None;
-        }
-        if self.modified() {
-            self.mode = Mode::Conflict;
-            return None;
-        }
-        Some(Effect::LoadFromDisk)
-    }
-
-    /// Replace the buffer with `text` from disk, keeping the cursor where it can be. Undoable: Ctrl-Z brings back
-    /// the text it replaced (unsaved edits included).
-    pub fn load(&mut self, text: &str) {
-        self.editor.replace_all(text);
-        self.saved = text.to_string();
-        self.on_disk = true;
-        self.status = ("reloaded from disk (Ctrl-Z brings your text back)".into(), Tone::Info);
-        self.recheck();
-    }
-
-    /// Offer the text an earlier session left in its recovery file, when it differs from the buffer.
-    pub fn offer_recovered(&mut self, text: String) {
-        if text != self.editor.text() {
-            self.mode = Mode::Recovered(text);
-        }
-    }
-
-    /// New telemetry and scope samples from the engine.
-    pub fn on_levels(&mut self, levels: Levels, scope: &[f32]) {
-        self.levels = levels;
-        let m = &mut self.meters;
-        for c in 0..2 {
-            m.peak[c] = levels.peak[c];
-            m.rms[c] = levels.rms[c];
-            if levels.peak[c] >= m.hold[c] {
-                m.hold[c] = levels.peak[c];
-                m.hold_ticks[c] = 0;
-            } else {
-                m.hold_ticks[c] += 1;
-                // Hold for about a second at 30 updates a second, then fall.
-                if m.hold_ticks[c] > 30 {
-                    m.hold[c] *= 0.9;
-                }
-            }
-        }
-        m.limiting = levels.reduction_db > 0.1;
-        self.scope.extend_from_slice(scope);
-        let keep = 2 * SCOPE_FRAMES;
-        if self.scope.len() > keep {
-            self.scope.drain(..self.scope.len() - keep);
-        }
-    }
-
-    /// The diagnostics touching the bytes `start..=end` of the text.
-    pub fn diagnostics_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Diagnostic> {
-        let lo = self
-            .spans
-            .partition_point(|s| s.0 < start.saturating_sub(self.longest_span));
-        let hi = self.spans.partition_point(|s| s.0 <= end);
-        self.spans[lo..hi.max(lo)]
-            .iter()
-            .filter(move |s| s.1 > start)
-            .filter_map(|s| self.diagnostics.get(s.2))
-    }
-
     /// Where the cursor is (line, character column).
     pub fn cursor(&self) -> Pos {
         self.editor.cursor()
     }
 }
+
+mod checks;
+mod events;
+
+pub use checks::{CHECK_INLINE, Checked, check_text};
 
 #[cfg(test)]
 mod tests;
