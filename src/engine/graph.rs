@@ -277,8 +277,8 @@ impl Graph {
             for (a, b) in slot.consts.iter_mut().zip(&prev.consts) {
                 a.glide_from(b.value, glide);
             }
-            if slot.growth.is_some() {
-                slot.growth = prev.growth.or(slot.growth);
+            if let (Some(g), Some(before)) = (slot.growth.as_mut(), prev.growth.as_ref()) {
+                g.continue_from(before);
             }
         }
     }

@@ -45,6 +45,16 @@ impl Growth {
         }
     }
 
+    /// Carry on the measurements of the node this one continues across a swap; which loop it is on, and where,
+    /// belong to the new graph. Real-time.
+    pub fn continue_from(&mut self, old: &Growth) {
+        *self = Self {
+            loop_id: self.loop_id,
+            only_feedback: self.only_feedback,
+            ..*old
+        };
+    }
+
     /// The loudest block of the window so far (mean square): a loop is opened at its loudest member.
     pub fn level(&self) -> f32 {
         self.now.max(self.before)
