@@ -51,7 +51,17 @@ pub fn check(src: &str) -> Result<Checked, Vec<Diagnostic>> {
 /// As `check`, in a given language. Errors carry any warnings too.
 pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
     let (spec, mut warnings) = match lang {
-        Lang::Patch => resolve::resolve(&lang::parse(src)?)?,
+        Lang::Patch => {
+            // Every error at once: the syntax errors, then whatever the statements that parsed have wrong.
+            let (patch, mut syntax) = lang::parser::parse_all(src);
+            match resolve::resolve(&patch) {
+                Ok(resolved) if syntax.is_empty() => resolved,
+                Ok((_, more)) | Err(more) => {
+                    syntax.extend(more);
+                    return Err(syntax);
+                }
+            }
+        }
         Lang::Synchrolang => {
             let table = synchrolang::interpret(&lang::synchrolang::parse(src)?)?;
             let (mut spec, w) = synchrolang::to_spec(&table)?;

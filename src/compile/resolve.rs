@@ -165,6 +165,7 @@ impl<'a> Resolver<'a> {
     /// Evaluate a chain, feeding each stage's value into the next.
     fn chain(&mut self, chain: &Chain, scope: &str) -> Option<Value> {
         let mut incoming: Option<(Value, Span)> = None;
+        let mut failed = false;
         for (i, stage) in chain.stages.iter().enumerate() {
             let key = format!("{scope}/{i}");
             if matches!(incoming, Some((Value::Sink, _))) {
@@ -174,8 +175,16 @@ impl<'a> Resolver<'a> {
                 );
                 return None;
             }
-            let value = self.stage(stage, incoming.take(), &key)?;
+            // A stage in error still lets the rest of the chain be checked (every error at once): what it would
+            // have passed on stands in as silence.
+            let value = self.stage(stage, incoming.take(), &key).unwrap_or_else(|| {
+                failed = true;
+                Value::Num(0.0, None)
+            });
             incoming = Some((value, stage.span));
+        }
+        if failed {
+            return None;
         }
         incoming.map(|(v, _)| v)
     }

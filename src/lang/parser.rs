@@ -28,17 +28,61 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::neg))
 });
 
-/// Parse a whole patch.
+/// Most syntax errors reported at once.
+const MAX_SYNTAX_ERRORS: usize = 50;
+
+/// Parse a whole patch; any syntax error fails it (see `parse_all` for the rest of the file).
 pub fn parse(src: &str) -> Result<Patch, Vec<Diagnostic>> {
-    check_nesting(src)?;
-    let mut pairs = PatchParser::parse(Rule::patch, src).map_err(|e| vec![syntax_error(&e, src)])?;
+    let (patch, errors) = parse_all(src);
+    if errors.is_empty() { Ok(patch) } else { Err(errors) }
+}
+
+/// Parse a whole patch, recovering after each syntax error at the next statement: every syntax error of the file,
+/// and the statements that parsed, so the compiler can report their errors too.
+pub fn parse_all(src: &str) -> (Patch, Vec<Diagnostic>) {
+    if let Err(d) = check_nesting(src) {
+        return (Patch { statements: vec![] }, d);
+    }
+    let mut text = src.to_string();
+    let mut errors = Vec::new();
+    loop {
+        match parse_text(&text) {
+            Ok(patch) => return (patch, errors),
+            Err(ParseFail::Syntax(d, pos)) => {
+                errors.push(d);
+                if errors.len() >= MAX_SYNTAX_ERRORS || !recover::blank_statement(&mut text, pos) {
+                    return (Patch { statements: vec![] }, errors);
+                }
+            }
+            Err(ParseFail::Other(d)) => {
+                errors.extend(d);
+                return (Patch { statements: vec![] }, errors);
+            }
+        }
+    }
+}
+
+enum ParseFail {
+    /// A syntax error and where it was found.
+    Syntax(Diagnostic, usize),
+    Other(Vec<Diagnostic>),
+}
+
+fn parse_text(src: &str) -> Result<Patch, ParseFail> {
+    let mut pairs = PatchParser::parse(Rule::patch, src).map_err(|e| {
+        let pos = match e.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+        ParseFail::Syntax(syntax_error(&e, src), pos)
+    })?;
     let Some(patch) = pairs.next() else {
         return Ok(Patch { statements: vec![] });
     };
     let mut statements = Vec::new();
     for pair in patch.into_inner() {
         if pair.as_rule() == Rule::statement {
-            statements.push(statement(pair)?);
+            statements.push(statement(pair).map_err(ParseFail::Other)?);
         }
     }
     Ok(Patch { statements })
@@ -364,6 +408,8 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
         _ => d.with_help("a statement is `name = chain` or a chain such as `sine 440 -> out`"),
     }
 }
+
+mod recover;
 
 #[cfg(test)]
 mod tests;

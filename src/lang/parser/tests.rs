@@ -206,3 +206,15 @@ fn a_list_of_a_million_steps_is_refused_before_it_is_parsed() {
     );
     parse(&ok).unwrap();
 }
+
+#[test]
+fn every_syntax_error_of_the_file_is_reported_and_the_rest_still_parses() {
+    let src = "x = sine (440\nsaw 110 -> out\ny = lowpass 800 q = = 3\nsine x -> out\n";
+    let (patch, errors) = parse_all(src);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[1].span.start > src.find("y =").unwrap());
+    // What parsed is kept, `x` and `y` as stand-ins so their uses are not reported as unknown.
+    assert_eq!(patch.statements.len(), 4);
+    let all = crate::compile::check(src).unwrap_err();
+    assert_eq!(all.iter().filter(|d| d.is_error()).count(), 2, "{all:?}");
+}
