@@ -358,6 +358,13 @@ impl Engine {
                     self.muted = false;
                     self.master.set_muted(false, self.sample_rate);
                 }
+                ToAudio::Cancel { version } => {
+                    if self.pending.as_ref().is_some_and(|s| s.version == version)
+                        && let Some(swap) = self.pending.take()
+                    {
+                        self.send_back(FromAudio::Unused(swap));
+                    }
+                }
             }
             if !self.parked.is_empty() {
                 break;

@@ -109,7 +109,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
     let commands = commands();
-    say!("type p + Enter to mute everything (panic), r to resume, q to quit");
+    say!("type p + Enter to mute everything (panic), r to resume, c to cancel an armed change, q to quit");
     let mut dirty: Option<Instant> = None;
     let mut emptied: Option<Instant> = None;
     // A quantised version was sent and has not landed yet.
@@ -163,9 +163,15 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                     say!("resumed");
                 }
                 Command::Quit => stop.store(true, Ordering::Relaxed),
+                Command::Cancel => match session.cancel() {
+                    Some(v) => say!("cancelling v{v}"),
+                    None => say!("nothing is waiting to land"),
+                },
                 Command::Ignored(what) => say!("stdin: {what} ignored"),
                 Command::Unknown(what) => {
-                    say!("unknown command `{what}`: type p (panic), r (resume) or q (quit), then Enter");
+                    say!(
+                        "unknown command `{what}`: type p (panic), r (resume), c (cancel an armed change) or q (quit), then Enter"
+                    );
                 }
             }
         }
@@ -173,6 +179,10 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         for r in ev.sent {
             armed |= r.lands.is_some();
             say!("{r}");
+        }
+        if let Some(v) = ev.cancelled {
+            armed = false;
+            say!("v{v} cancelled: the version before it plays on");
         }
         if armed && session.is_settled() {
             armed = false;
@@ -212,6 +222,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
 enum Command {
     Panic,
     Resume,
+    /// Take back the armed change before it lands.
+    Cancel,
     Quit,
     /// Something else was typed: said back with the commands there are.
     Unknown(String),
@@ -234,6 +246,7 @@ fn commands() -> mpsc::Receiver<Command> {
                 marker if marker.starts_with("(a line over") => Command::Ignored(marker.to_string()),
                 "p" | "panic" => Command::Panic,
                 "r" | "resume" => Command::Resume,
+                "c" | "cancel" => Command::Cancel,
                 "q" | "quit" => Command::Quit,
                 other => Command::Unknown(other.chars().take(40).filter(|c| !c.is_control()).collect()),
             };

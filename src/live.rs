@@ -129,6 +129,8 @@ pub struct Events {
     pub sent: Vec<Report>,
     /// Nodes muted because their output went bad.
     pub faults: Vec<Fault>,
+    /// An armed version that was cancelled before it landed.
+    pub cancelled: Option<u32>,
     pub freed: usize,
 }
 
@@ -312,6 +314,7 @@ impl Session {
             installed,
             faults,
             freed,
+            unused,
         } = self.handle.collect();
         let mut events = Events {
             freed,
@@ -322,6 +325,12 @@ impl Session {
             && let Some((_, built)) = self.in_flight.take()
         {
             self.playing = built;
+        }
+        if let Some((sent, _)) = &self.in_flight
+            && unused.contains(sent)
+        {
+            events.cancelled = Some(*sent);
+            self.in_flight = None;
         }
         for (version, slot, kind) in faults {
             let (key, span, line) = self.node_of_slot(version, slot as usize);
@@ -361,6 +370,24 @@ impl Session {
     /// Whether a swap is still on its way to the audio thread.
     pub fn is_settled(&self) -> bool {
         self.in_flight.is_none() && self.waiting.is_none()
+    }
+
+    /// Cancel the armed version on its way (and any edit waiting behind it): what plays keeps playing. Its
+    /// cancellation is reported by `tick`, once the audio thread has let it go; if it landed first, nothing changes.
+    pub fn cancel(&mut self) -> Option<u32> {
+        self.waiting = None;
+        let (version, _) = self.in_flight.as_ref()?;
+        let _ = self.handle.send(ToAudio::Cancel { version: *version });
+        Some(*version)
+    }
+
+    /// Land changes on the next multiple of this many beats from now on (0: at once).
+    pub fn set_quantum(&mut self, beats: f64) {
+        self.config.quantum_beats = beats;
+    }
+
+    pub fn quantum(&self) -> f64 {
+        self.config.quantum_beats
     }
 
     pub fn panic(&mut self) {

@@ -30,6 +30,8 @@ pub struct Collected {
     pub faults: Vec<(u32, u32, FaultKind)>,
     /// Boxes freed here.
     pub freed: usize,
+    /// Versions dropped before they were installed (superseded or cancelled).
+    pub unused: Vec<u32>,
 }
 
 /// A connected engine and handle.
@@ -69,7 +71,12 @@ impl EngineHandle {
         let mut c = Collected::default();
         while let Ok(msg) = self.rx.pop() {
             match msg {
-                FromAudio::Retired(b) | FromAudio::Unused(b) => {
+                FromAudio::Retired(b) => {
+                    drop(b);
+                    c.freed += 1;
+                }
+                FromAudio::Unused(b) => {
+                    c.unused.push(b.version);
                     drop(b);
                     c.freed += 1;
                 }

@@ -31,6 +31,10 @@ pub enum ToAudio {
     Panic,
     /// Come back from a panic.
     Resume,
+    /// Drop the waiting (armed) swap of this version, if it has not landed yet.
+    Cancel {
+        version: u32,
+    },
 }
 
 pub enum FromAudio {

@@ -20,6 +20,8 @@ pub enum Action {
     MoveLines(bool),
     /// Show or hide the side panel (scope, meters, errors).
     TogglePanel,
+    /// Quantised commits on or off.
+    ToggleQuantize,
     Move(Move, bool),
     SelectAll,
     Copy,
@@ -57,4 +59,7 @@ pub enum Effect {
     Quit,
     Panic,
     Unmute,
+    /// Drop the armed change before it lands.
+    CancelPending,
+    ToggleQuantize,
 }

@@ -90,6 +90,8 @@ pub struct App {
     pub show_panel: bool,
     /// An armed version's summary, shown in place of its PENDING line once it lands.
     pub pending: Option<String>,
+    /// The quantum (beats) F4 turns back on: the `--quantize` given, or a bar.
+    pub quantum: f64,
 }
 
 /// What a new file starts from.
@@ -123,6 +125,7 @@ impl App {
             muted_lines: Vec::new(),
             show_panel: true,
             pending: None,
+            quantum: 4.0,
             quit: false,
         };
         if !on_disk {
@@ -364,8 +367,10 @@ impl App {
             }
             Action::Escape => {
                 self.editor.set_cursor(self.editor.cursor());
-                None
+                // Esc also takes back an armed change that has not landed.
+                self.pending.is_some().then_some(Effect::CancelPending)
             }
+            Action::ToggleQuantize => Some(Effect::ToggleQuantize),
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
             // Panic and unmute were handled in `update`, in every mode.

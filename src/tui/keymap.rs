@@ -6,8 +6,7 @@ use super::editor::Move;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The footer's key hints.
-pub const HINTS: &str =
-    "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  F3 panel  ^P panic  ^U unmute";
+pub const HINTS: &str = "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  F3 panel  F4 quantize  ^P panic  ^U unmute";
 
 pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -99,6 +98,7 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::PageDown => mv(Move::PageDown),
         KeyCode::F(1) => Some(Action::ToggleHelp),
         KeyCode::F(3) => Some(Action::TogglePanel),
+        KeyCode::F(4) => Some(Action::ToggleQuantize),
         // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
         KeyCode::F(14) => Some(Action::PrevError),

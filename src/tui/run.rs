@@ -29,6 +29,9 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     };
     let (mut session, mut sink, info) = headless::start(&quiet)?;
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
+    if opts.live.quantum_beats > 0.0 {
+        app.quantum = opts.live.quantum_beats;
+    }
     // A new file's template is heard from its first save, as its status line says.
     if on_disk {
         let result = session.reload(&text);
@@ -122,6 +125,10 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             dirty = true;
         }
         let ev = session.tick();
+        if let Some(v) = ev.cancelled {
+            app.on_cancelled(v);
+            dirty = true;
+        }
         if app.pending.is_some() && session.is_settled() {
             app.on_settled();
             dirty = true;
@@ -183,6 +190,26 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
                 let result = session.reload(&text);
                 app.on_reload(&result);
             }
+        }
+        Effect::CancelPending => {
+            if let Some(v) = session.cancel() {
+                app.status = (format!("cancelling v{v}…"), super::app::Tone::Info);
+            }
+        }
+        Effect::ToggleQuantize => {
+            let q = session.quantum();
+            let next = if q > 0.0 { 0.0 } else { app.quantum };
+            if q > 0.0 {
+                app.quantum = q;
+            }
+            session.set_quantum(next);
+            let what = match next {
+                0.0 => "off: changes land at once".to_string(),
+                4.0 => "on: changes land on the next bar".to_string(),
+                1.0 => "on: changes land on the next beat".to_string(),
+                n => format!("on: changes land on the next {n}-beat boundary"),
+            };
+            app.status = (format!("quantize {what}"), super::app::Tone::Info);
         }
         Effect::Quit => {}
         Effect::Panic => session.panic(),

@@ -48,6 +48,7 @@ fn step_events(s: &mut Session, e: &mut Engine, frames: usize) -> (Vec<f32>, Eve
         events.faults.extend(ev.faults);
         events.sent.extend(ev.sent);
         events.freed += ev.freed;
+        events.cancelled = events.cancelled.or(ev.cancelled);
     }
     (left, events)
 }
@@ -338,4 +339,30 @@ fn steady_loops_and_large_control_signals_are_not_faults() {
     let (mut s, mut e) = live(src, raw());
     let (_, events) = step_events(&mut s, &mut e, 4 * 48_000);
     assert!(events.faults.is_empty(), "{:?}", events.faults);
+}
+
+#[test]
+fn an_armed_change_can_be_cancelled_before_it_lands() {
+    let config = LiveConfig {
+        quantum_beats: 4.0,
+        ..raw()
+    };
+    let (mut s, mut e) = live("sine 440 -> out", config);
+    step(&mut s, &mut e, 10_000);
+    let report = s.reload("sine 660 -> out").unwrap().expect("sent");
+    assert!(report.lands.is_some());
+    assert_eq!(s.cancel(), Some(report.version));
+    let (x, events) = step_events(&mut s, &mut e, 120_000);
+    assert_eq!(events.cancelled, Some(report.version));
+    assert!(s.is_settled(), "nothing is left in flight");
+    let tail = zero_crossing_freq(&x[x.len() - 12_000..], SR);
+    assert!(
+        (tail - 440.0).abs() < 1.0,
+        "the bar passed and 440 Hz still plays: {tail}"
+    );
+    // The next change is armed and lands as usual.
+    assert!(s.reload("sine 550 -> out").unwrap().is_some());
+    let y = step(&mut s, &mut e, 120_000);
+    let tail = zero_crossing_freq(&y[y.len() - 12_000..], SR);
+    assert!((tail - 550.0).abs() < 1.0, "{tail}");
 }

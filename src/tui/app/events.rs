@@ -28,6 +28,12 @@ impl App {
         }
     }
 
+    /// The armed version was taken back before it landed.
+    pub fn on_cancelled(&mut self, version: u32) {
+        self.pending = None;
+        self.last_reload = format!("v{version} cancelled: the version before it plays on");
+    }
+
     /// Every version sent has landed: an armed one's PENDING line becomes its summary.
     pub fn on_settled(&mut self) {
         if let Some(summary) = self.pending.take() {

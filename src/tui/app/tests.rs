@@ -244,3 +244,18 @@ fn the_status_tells_what_plays_not_what_is_typed() {
     a.on_sent(&report(2, 140.0));
     assert_eq!(a.bpm, 140.0);
 }
+
+#[test]
+fn escape_takes_back_an_armed_change_and_f4_asks_to_toggle_quantize() {
+    let mut a = app("sine 440 -> out");
+    assert_eq!(
+        a.update(Action::Escape),
+        None,
+        "nothing armed: Esc only clears the selection"
+    );
+    a.pending = Some("v2 ok: 0 kept, 1 retuned".into());
+    assert_eq!(a.update(Action::Escape), Some(Effect::CancelPending));
+    a.on_cancelled(2);
+    assert!(a.pending.is_none() && a.last_reload.starts_with("v2 cancelled"));
+    assert_eq!(a.update(Action::ToggleQuantize), Some(Effect::ToggleQuantize));
+}

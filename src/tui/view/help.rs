@@ -26,6 +26,8 @@ const KEYS: &[(&str, &str)] = &[
     ("Alt-Up / Alt-Down", "move the line or selection up / down"),
     ("Page Up / Page Down", "a pane's height"),
     ("F3", "hide or show the side panel"),
+    ("F4", "quantize on / off"),
+    ("Esc", "take back an armed (PENDING) change"),
     ("F2 / Ctrl-N, Shift-F2", "next / previous error: moves the cursor there"),
     ("Ctrl-P", "PANIC: mute everything at once and clear tails"),
     ("Ctrl-U", "unmute"),
