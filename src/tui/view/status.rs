@@ -38,7 +38,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         sep.clone(),
-        Span::raw(format!("{:.0} bpm {bar:.0}.{beat:.0}", app.bpm)),
+        // Spelled out: `10.4` reads as a tempo or a decimal, `bar 10 · beat 4` does not.
+        Span::raw(format!("{:.0} bpm bar {bar:.0} · beat {beat:.0}", app.bpm)),
         sep.clone(),
         Span::raw(format!("DSP {:>2.0}% xruns {}", l.load * 100.0, l.xruns)),
         sep.clone(),
