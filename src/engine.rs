@@ -358,6 +358,7 @@ impl Engine {
                     self.muted = false;
                     self.master.set_muted(false, self.sample_rate);
                 }
+                ToAudio::Volume(gain) => self.master.set_volume(gain),
                 ToAudio::Cancel { version } => {
                     if self.pending.as_ref().is_some_and(|s| s.version == version)
                         && let Some(swap) = self.pending.take()

@@ -109,11 +109,14 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
     let commands = commands();
-    say!("type p + Enter to mute everything (panic), r to resume, c to cancel an armed change, q to quit");
+    say!(
+        "type p + Enter to mute everything (panic), r to resume, c to cancel an armed change, - or + for the master volume, q to quit"
+    );
     let mut dirty: Option<Instant> = None;
     let mut emptied: Option<Instant> = None;
     // A quantised version was sent and has not landed yet.
     let mut armed = false;
+    let mut volume_db = 0i32;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
     while !stop.load(Ordering::Relaxed) {
@@ -163,6 +166,11 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                     say!("resumed");
                 }
                 Command::Quit => stop.store(true, Ordering::Relaxed),
+                Command::Volume(up) => {
+                    volume_db = (volume_db + if up { 3 } else { -3 }).clamp(-60, 12);
+                    session.set_volume_db(volume_db as f32);
+                    say!("master volume {}", crate::live::volume_text(volume_db));
+                }
                 Command::Cancel => match session.cancel() {
                     Some(v) => say!("cancelling v{v}"),
                     None => say!("nothing is waiting to land"),
@@ -170,7 +178,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 Command::Ignored(what) => say!("stdin: {what} ignored"),
                 Command::Unknown(what) => {
                     say!(
-                        "unknown command `{what}`: type p (panic), r (resume), c (cancel an armed change) or q (quit), then Enter"
+                        "unknown command `{what}`: type p (panic), r (resume), c (cancel an armed change), - or + \
+                         (master volume) or q (quit), then Enter"
                     );
                 }
             }
@@ -224,6 +233,8 @@ enum Command {
     Resume,
     /// Take back the armed change before it lands.
     Cancel,
+    /// Master volume down or up a step.
+    Volume(bool),
     Quit,
     /// Something else was typed: said back with the commands there are.
     Unknown(String),
@@ -247,6 +258,8 @@ fn commands() -> mpsc::Receiver<Command> {
                 "p" | "panic" => Command::Panic,
                 "r" | "resume" => Command::Resume,
                 "c" | "cancel" => Command::Cancel,
+                "-" => Command::Volume(false),
+                "+" => Command::Volume(true),
                 "q" | "quit" => Command::Quit,
                 other => Command::Unknown(other.chars().take(40).filter(|c| !c.is_control()).collect()),
             };

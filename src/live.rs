@@ -38,6 +38,15 @@ impl Default for LiveConfig {
     }
 }
 
+/// A master volume as the screen and the log show it.
+pub fn volume_text(db: i32) -> String {
+    if db <= -60 {
+        "off (−∞ dB)".into()
+    } else {
+        format!("{db:+} dB")
+    }
+}
+
 /// Where the sound goes, for status displays.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AudioInfo {
@@ -388,6 +397,16 @@ impl Session {
 
     pub fn quantum(&self) -> f64 {
         self.config.quantum_beats
+    }
+
+    /// The master volume in dB (0 = as the patch plays it; −∞ … +12).
+    pub fn set_volume_db(&mut self, db: f32) {
+        let gain = if db <= -60.0 {
+            0.0
+        } else {
+            10f32.powf(db.min(12.0) / 20.0)
+        };
+        let _ = self.handle.send(ToAudio::Volume(gain));
     }
 
     pub fn panic(&mut self) {

@@ -42,6 +42,10 @@ pub struct Master {
     level: f32,
     level_step: f32,
     target: f32,
+    /// The performer's master volume (linear), gliding to `volume_target` so a change never clicks.
+    volume: f32,
+    volume_target: f32,
+    volume_k: f32,
 }
 
 impl Master {
@@ -59,6 +63,10 @@ impl Master {
             level: start,
             level_step: 1.0 / (config.soft_start.max(1e-3) * sample_rate),
             target: 1.0,
+            volume: 1.0,
+            volume_target: 1.0,
+            // A 10 ms glide.
+            volume_k: 1.0 - (-1.0 / (0.01 * sample_rate)).exp(),
         }
     }
 
@@ -76,9 +84,21 @@ impl Master {
         self.gain = 1.0;
     }
 
-    /// Whether `frame` can change anything: protection is on, or the level is not simply 1.
+    /// Set the master volume (linear gain); it glides there. Real-time.
+    pub fn set_volume(&mut self, gain: f32) {
+        if gain.is_finite() {
+            self.volume_target = gain.clamp(0.0, 4.0);
+        }
+    }
+
+    /// Whether `frame` can change anything: protection is on, or the level or volume is not simply 1.
     pub fn is_active(&self) -> bool {
-        self.config.ceiling.is_some() || self.config.dc_block || self.level != 1.0 || self.target != 1.0
+        self.config.ceiling.is_some()
+            || self.config.dc_block
+            || self.level != 1.0
+            || self.target != 1.0
+            || self.volume != 1.0
+            || self.volume_target != 1.0
     }
 
     /// True once a panic fade has reached silence.
@@ -110,8 +130,15 @@ impl Master {
                 (self.level - self.level_step).max(self.target)
             };
         }
-        s[0] *= self.level;
-        s[1] *= self.level;
+        if self.volume != self.volume_target {
+            self.volume += (self.volume_target - self.volume) * self.volume_k;
+            // Within -80 dB of the target the last step is inaudible.
+            if (self.volume - self.volume_target).abs() < 1e-4 {
+                self.volume = self.volume_target;
+            }
+        }
+        s[0] *= self.level * self.volume;
+        s[1] *= self.level * self.volume;
         if let Some(ceiling) = self.config.ceiling {
             // Instant attack guarantees the ceiling; the release is smooth.
             let peak = s[0].abs().max(s[1].abs());
@@ -148,6 +175,26 @@ mod tests {
         let (mut l, mut r) = (f32::NAN, f32::INFINITY);
         m.frame(&mut l, &mut r);
         assert_eq!((l, r), (0.0, 0.0));
+    }
+
+    #[test]
+    fn the_master_volume_glides_without_a_step() {
+        let mut m = Master::new(MasterConfig::raw(), 48_000.0);
+        assert!(!m.is_active());
+        m.set_volume(0.5);
+        assert!(m.is_active());
+        let mut last = 1.0f32;
+        for _ in 0..4_800 {
+            let (mut l, mut r) = (1.0, 1.0);
+            m.frame(&mut l, &mut r);
+            assert!((last - l).abs() < 0.01, "a step from {last} to {l}");
+            last = l;
+        }
+        assert_eq!(last, 0.5);
+        m.set_volume(f32::NAN);
+        let (mut l, mut r) = (1.0, 1.0);
+        m.frame(&mut l, &mut r);
+        assert_eq!(l, 0.5, "a NaN volume is ignored");
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub enum ToAudio {
     Cancel {
         version: u32,
     },
+    /// The master volume, as a linear gain (it glides there).
+    Volume(f32),
 }
 
 pub enum FromAudio {

@@ -22,6 +22,8 @@ pub enum Action {
     TogglePanel,
     /// Quantised commits on or off.
     ToggleQuantize,
+    /// Master volume down (`false`) or up one step.
+    Volume(bool),
     Move(Move, bool),
     SelectAll,
     Copy,
@@ -62,4 +64,6 @@ pub enum Effect {
     /// Drop the armed change before it lands.
     CancelPending,
     ToggleQuantize,
+    /// Set the master volume, in dB.
+    Volume(i32),
 }

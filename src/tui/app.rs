@@ -92,6 +92,8 @@ pub struct App {
     pub pending: Option<String>,
     /// The quantum (beats) F4 turns back on: the `--quantize` given, or a bar.
     pub quantum: f64,
+    /// The master volume in dB (0: as the patch plays it; −60 and below: silent).
+    pub volume_db: i32,
 }
 
 /// What a new file starts from.
@@ -126,6 +128,7 @@ impl App {
             show_panel: true,
             pending: None,
             quantum: 4.0,
+            volume_db: 0,
             quit: false,
         };
         if !on_disk {
@@ -371,6 +374,15 @@ impl App {
                 self.pending.is_some().then_some(Effect::CancelPending)
             }
             Action::ToggleQuantize => Some(Effect::ToggleQuantize),
+            Action::Volume(up) => {
+                // 3 dB a step, from silence (−60) to +12.
+                self.volume_db = (self.volume_db + if up { 3 } else { -3 }).clamp(-60, 12);
+                self.status = (
+                    format!("master volume {}", crate::live::volume_text(self.volume_db)),
+                    Tone::Info,
+                );
+                Some(Effect::Volume(self.volume_db))
+            }
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
             // Panic and unmute were handled in `update`, in every mode.

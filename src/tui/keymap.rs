@@ -99,6 +99,8 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::F(1) => Some(Action::ToggleHelp),
         KeyCode::F(3) => Some(Action::TogglePanel),
         KeyCode::F(4) => Some(Action::ToggleQuantize),
+        KeyCode::F(5) => Some(Action::Volume(false)),
+        KeyCode::F(6) => Some(Action::Volume(true)),
         // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
         KeyCode::F(14) => Some(Action::PrevError),

@@ -211,6 +211,7 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
             };
             app.status = (format!("quantize {what}"), super::app::Tone::Info);
         }
+        Effect::Volume(db) => session.set_volume_db(db as f32),
         Effect::Quit => {}
         Effect::Panic => session.panic(),
         Effect::Unmute => session.resume(),

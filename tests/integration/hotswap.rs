@@ -366,3 +366,22 @@ fn an_armed_change_can_be_cancelled_before_it_lands() {
     let tail = zero_crossing_freq(&y[y.len() - 12_000..], SR);
     assert!((tail - 550.0).abs() < 1.0, "{tail}");
 }
+
+#[test]
+fn the_master_volume_turns_the_whole_mix_down_smoothly() {
+    let (mut s, mut e) = live("sine 440 -> gain 0.8 -> out", raw());
+    let before = step(&mut s, &mut e, 4_800);
+    s.set_volume_db(-6.0);
+    let after = step(&mut s, &mut e, 24_000);
+    assert!((peak(&before) - 0.8).abs() < 0.01);
+    let level = peak(&after[after.len() - 4_800..]);
+    assert!((level - 0.8 * 0.501).abs() < 0.01, "{level}");
+    let joined = [&before[before.len() - 1..], &after[..]].concat();
+    assert!(max_step(&joined) <= max_step(&before) * 1.01, "the change glides");
+    s.set_volume_db(-60.0);
+    assert_eq!(
+        peak(&step(&mut s, &mut e, 24_000)[19_200..]),
+        0.0,
+        "−60 dB and below is off"
+    );
+}

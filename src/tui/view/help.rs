@@ -27,6 +27,7 @@ const KEYS: &[(&str, &str)] = &[
     ("Page Up / Page Down", "a pane's height"),
     ("F3", "hide or show the side panel"),
     ("F4", "quantize on / off"),
+    ("F5 / F6", "master volume down / up"),
     ("Esc", "take back an armed (PENDING) change"),
     ("F2 / Ctrl-N, Shift-F2", "next / previous error: moves the cursor there"),
     ("Ctrl-P", "PANIC: mute everything at once and clear tails"),

@@ -42,6 +42,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::raw(format!("{:.0} bpm bar {bar:.0} · beat {beat:.0}", app.bpm)),
         sep.clone(),
         Span::raw(format!("DSP {:>2.0}% xruns {}", l.load * 100.0, l.xruns)),
+        Span::raw(if app.volume_db == 0 {
+            String::new()
+        } else {
+            format!(" vol {}", crate::live::volume_text(app.volume_db))
+        }),
         sep.clone(),
         Span::raw(format!("{device}{} Hz/{buffer}", app.audio.sample_rate)),
         sep,
