@@ -93,7 +93,7 @@ fn a_save_that_fails_never_quits_and_read_only_patches_stay_as_they_are() {
     assert_eq!(mode, 0o444, "not replaced by a writable file");
     // PANIC in the help screen silences the sound.
     t.keys(&["F1"]);
-    t.wait_screen("help · keys and nodes");
+    t.wait_screen("help · keys, language and nodes");
     t.wait_audio(0.3);
     t.keys(&["C-p"]);
     std::thread::sleep(std::time::Duration::from_millis(300));

@@ -1,4 +1,4 @@
-//! The help overlay (F1): every key, then the node reference, filtered by what is typed.
+//! The help overlay (F1): every key, the language in brief, then the node reference, filtered by what is typed.
 
 use crate::cli;
 use crate::dsp::registry;
@@ -35,7 +35,71 @@ const KEYS: &[(&str, &str)] = &[
     ("F1 / Esc", "this help / close it"),
 ];
 
-/// The help text for a search query: matching keys, then matching nodes in full.
+/// The patch language in brief, one topic a line, searchable like the rest.
+const LANGUAGE: &[(&str, &str)] = &[
+    (
+        "chain",
+        "`saw 110 -> lowpass 800 -> out`: each node feeds the next; `out` is the speakers",
+    ),
+    (
+        "binding",
+        "`lfo = sine 0.2` names a signal; use the name wherever a value goes (modulation)",
+    ),
+    (
+        "parameters",
+        "a bare first value sets the main one (`lowpass 800`), the rest by name (`q=2`)",
+    ),
+    (
+        "units",
+        "`hz`, `khz`, `ms`, `s`: `20ms`, `2khz`; a plain number is in the parameter's own unit",
+    ),
+    (
+        "notes",
+        "`a4` = 440 Hz, `c#3`, `eb2`: a to g, # or b, then the octave (no H: it is `b`)",
+    ),
+    (
+        "lists",
+        "for `seq`: `[a3 c4 _ e4]`, `_` is a rest; at most 65 536 values",
+    ),
+    (
+        "arithmetic",
+        "`+ - * /` on numbers and signals; no spaces inside one argument (`width=lfo*0.2+0.5`)",
+    ),
+    (
+        "node in a value",
+        "in parentheses: `lowpass cutoff=(sine 0.5)*1000+1500`",
+    ),
+    (
+        "ports",
+        "`s.gate` is the gate output of `s`; `out.left` / `out.right` address one side",
+    ),
+    (
+        "labels",
+        "`saw 110 @bass` keeps a node's state wherever it moves in the text",
+    ),
+    (
+        "feedback",
+        "a loop needs a `delay`: `echoes = (dry + echoes*0.5) -> delay 0.3`; growing loops are muted",
+    ),
+    (
+        "tempo",
+        "`bpm 120` on its own line; `clock` and `seq` count in beats (`every=1/4` is a sixteenth)",
+    ),
+    (
+        "comments",
+        "`#` to the end of the line (`//` and `/* */` in Synchrotron scripts)",
+    ),
+    (
+        "lines",
+        "one statement a line; end a line with `->` (or start the next with it) to go on",
+    ),
+    (
+        "scripts",
+        "a file starting with `new`, `link`… is a Synchrotron script (its nodes: `synchrotron-tui nodes`)",
+    ),
+];
+
+/// The help text for a search query: matching keys, language topics, then matching nodes in full.
 pub fn lines(query: &str) -> Vec<Line<'static>> {
     let q = query.to_lowercase();
     let heading = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
@@ -47,6 +111,12 @@ pub fn lines(query: &str) -> Vec<Line<'static>> {
     for (k, what) in KEYS {
         if q.is_empty() || k.to_lowercase().contains(&q) || what.to_lowercase().contains(&q) {
             out.push(Line::from(format!("  {k:<26} {what}")));
+        }
+    }
+    out.push(Line::styled("Language", heading));
+    for (topic, what) in LANGUAGE {
+        if q.is_empty() || topic.contains(&q) || what.to_lowercase().contains(&q) {
+            out.push(Line::from(format!("  {topic:<26} {what}")));
         }
     }
     out.push(Line::styled("Nodes", heading));
@@ -74,7 +144,7 @@ pub fn render(query: &str, scroll: usize, area: Rect, buf: &mut Buffer) {
         .scroll((scroll as u16, 0))
         .block(
             Block::bordered()
-                .title(" help · keys and nodes ")
+                .title(" help · keys, language and nodes ")
                 .border_style(Style::new().fg(Color::Cyan)),
         )
         .render(r, buf);
@@ -90,6 +160,19 @@ mod tests {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn the_language_is_covered_and_searchable() {
+        for (query, want) in [
+            ("label", "@bass"),
+            ("FEEDBACK", "delay 0.3"),
+            ("units", "2khz"),
+            ("ports", "out.left"),
+            ("note", "c#3"),
+        ] {
+            assert!(text(query).contains(want), "{query}: {}", text(query));
+        }
     }
 
     #[test]
