@@ -19,10 +19,11 @@ pub enum Mode {
     },
     /// Quit with unsaved changes?
     ConfirmQuit,
-    /// The file changed on disk while the buffer has unsaved changes.
-    Conflict,
-    /// The file on disk became empty (a save still being written, or deleted text): load it only if asked.
-    EmptyOnDisk,
+    /// The file changed on disk (to `disk`) while the buffer has unsaved changes, or it became empty (a save still
+    /// being written, or deleted text): load theirs only if asked.
+    Conflict {
+        disk: String,
+    },
     /// An earlier session ended with unsaved text, kept in `PATCH.recovered`: restore it?
     Recovered(String),
 }
@@ -219,28 +220,14 @@ impl App {
                 }
                 _ => None,
             },
-            Mode::EmptyOnDisk => match action {
+            Mode::Conflict { disk } => match action {
                 Action::Answer('l') => {
                     self.mode = Mode::Edit;
                     Some(Effect::LoadFromDisk)
                 }
                 Action::Answer('k' | 'n') => {
-                    self.mode = Mode::Edit;
-                    self.status = (
-                        "kept your text; the file on disk is empty (Ctrl-S writes yours)".into(),
-                        Tone::Info,
-                    );
-                    self.saved = String::new();
-                    None
-                }
-                _ => None,
-            },
-            Mode::Conflict => match action {
-                Action::Answer('l') => {
-                    self.mode = Mode::Edit;
-                    Some(Effect::LoadFromDisk)
-                }
-                Action::Answer('k') => {
+                    // What is on disk now differs from the buffer, so it counts as unsaved until Ctrl-S.
+                    self.saved = std::mem::take(disk);
                     self.mode = Mode::Edit;
                     self.status = ("kept your version; Ctrl-S overwrites the file".into(), Tone::Info);
                     None

@@ -23,7 +23,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     match mode {
         Mode::Edit => edit(key),
         Mode::Help { .. } => help(key),
-        Mode::ConfirmQuit | Mode::Conflict | Mode::EmptyOnDisk | Mode::Recovered(_) => match key.code {
+        Mode::ConfirmQuit | Mode::Conflict { .. } | Mode::Recovered(_) => match key.code {
             KeyCode::Esc => Some(Action::Answer('n')),
             KeyCode::Char(c) => Some(Action::Answer(c.to_ascii_lowercase())),
             _ => None,
@@ -175,8 +175,7 @@ mod tests {
                 scroll: 3,
             },
             Mode::ConfirmQuit,
-            Mode::Conflict,
-            Mode::EmptyOnDisk,
+            Mode::Conflict { disk: String::new() },
             Mode::Recovered("x".into()),
         ];
         for m in &modes {

@@ -69,15 +69,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             area,
             buf,
         ),
-        Mode::Conflict => question(
-            "The file changed on disk",
-            "It was changed by another program while you have unsaved edits here.  k = keep mine (Ctrl-S to overwrite), l = load theirs (Ctrl-Z undoes)",
+        Mode::Conflict { disk } if disk.trim().is_empty() => question(
+            "The file on disk is empty",
+            "Another program emptied it (or a save is still being written). Your text keeps playing.  l = load the empty file (silence), k = keep mine",
             area,
             buf,
         ),
-        Mode::EmptyOnDisk => question(
-            "The file on disk is empty",
-            "Another program emptied it (or a save is still being written). Your text keeps playing.  l = load the empty file (silence), k = keep mine",
+        Mode::Conflict { .. } => question(
+            "The file changed on disk",
+            "It was changed by another program while you have unsaved edits here.  k = keep mine (Ctrl-S to overwrite), l = load theirs (Ctrl-Z undoes)",
             area,
             buf,
         ),

@@ -97,12 +97,9 @@ impl App {
         }
         // An empty file replacing a patch is far more often a save caught half-way, or a mistake, than a wish for
         // silence: it goes live only when the performer says so.
-        if disk.trim().is_empty() && !self.editor.text().trim().is_empty() {
-            self.mode = Mode::EmptyOnDisk;
-            return None;
-        }
-        if self.modified() {
-            self.mode = Mode::Conflict;
+        let emptied = disk.trim().is_empty() && !self.editor.text().trim().is_empty();
+        if emptied || self.modified() {
+            self.mode = Mode::Conflict { disk: disk.to_string() };
             return None;
         }
         Some(Effect::LoadFromDisk)

@@ -72,8 +72,10 @@ fn panic_and_unmute_act_in_every_mode_and_leave_it_as_it_was() {
             scroll: 2,
         },
         Mode::ConfirmQuit,
-        Mode::Conflict,
-        Mode::EmptyOnDisk,
+        Mode::Conflict {
+            disk: "saw 110 -> out".into(),
+        },
+        Mode::Conflict { disk: String::new() },
         Mode::Recovered("saw 110 -> out".into()),
     ];
     for mode in modes {
@@ -92,7 +94,7 @@ fn loading_theirs_and_restoring_a_recovered_buffer_can_be_undone() {
     let mut a = app("sine 440 -> out");
     a.update(Action::Insert('#'));
     a.on_disk_change("saw 110 -> out");
-    assert_eq!(a.mode, Mode::Conflict);
+    assert!(matches!(a.mode, Mode::Conflict { .. }));
     assert_eq!(a.update(Action::Answer('l')), Some(Effect::LoadFromDisk));
     a.load("saw 110 -> out");
     assert_eq!(a.editor.text(), "saw 110 -> out");
@@ -120,7 +122,7 @@ fn a_change_on_disk_reloads_a_clean_buffer_and_asks_about_a_modified_one() {
     assert_eq!(a.on_disk_change("saw 110 -> out"), Some(Effect::LoadFromDisk));
     a.update(Action::Insert('x'));
     assert_eq!(a.on_disk_change("saw 110 -> out"), None);
-    assert_eq!(a.mode, Mode::Conflict);
+    assert!(matches!(a.mode, Mode::Conflict { .. }));
     assert_eq!(a.update(Action::Answer('l')), Some(Effect::LoadFromDisk));
     a.load("saw 110 -> out");
     assert!(!a.modified());
@@ -186,7 +188,7 @@ fn peak_hold_holds_then_falls() {
 fn an_empty_file_on_disk_goes_live_only_when_asked() {
     let mut a = app("sine 440 -> out");
     assert_eq!(a.on_disk_change(""), None);
-    assert_eq!(a.mode, Mode::EmptyOnDisk);
+    assert_eq!(a.mode, Mode::Conflict { disk: String::new() });
     assert_eq!(a.update(Action::Answer('k')), None);
     assert_eq!(a.editor.text(), "sine 440 -> out");
     assert!(a.modified(), "Ctrl-S would write the text back");
