@@ -207,8 +207,8 @@ impl Graph {
     }
 
     /// A loop is growing: mute its loudest member among those fed only by the loop (the feedback path, so what
-    /// feeds the loop from outside plays on), and give the rest time to play out what their delays hold.
-    /// Real-time.
+    /// feeds the loop from outside plays on), clear every member's state (its delay lines hold the runaway), and
+    /// judge none of them for growth while they restart. Real-time.
     fn open_loop(&mut self, id: u32, sample_rate: f32) -> Option<(usize, FaultKind)> {
         let on_loop = |s: &Slot| s.fault.is_none() && s.growth.is_some_and(|g| g.loop_id == id);
         // Feedback-only members first, then the loudest.
