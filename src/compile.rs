@@ -3,8 +3,10 @@
 
 pub mod budget;
 pub mod build;
+pub mod cost;
 pub mod export;
 pub mod graph;
+pub mod mutes;
 pub mod plan;
 pub mod resolve;
 pub mod schedule;

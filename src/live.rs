@@ -5,12 +5,19 @@
 //! At most one swap is in flight: every plan links to slots of the graph the audio thread is playing, so the next
 //! one is planned only after the audio thread confirms the last. Edits made meanwhile wait (the newest wins).
 
+pub mod chains;
+pub mod evaluate;
+pub mod preview;
+
+use crate::compile::mutes::{self, Mutes};
 use crate::compile::plan::{self, Counts};
 use crate::compile::{self, GraphSpec, Settings};
 use crate::engine::graph::FaultKind;
 use crate::engine::handle::Collected;
 use crate::engine::{Engine, EngineHandle, MasterConfig, Swap, SwapMode, ToAudio};
 use crate::lang::Diagnostic;
+use chains::Built;
+pub use chains::SendAt;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -91,15 +98,6 @@ impl fmt::Display for Report {
     }
 }
 
-/// A graph as it is (or will be) playing: its spec and where each spec node sits in the built graph.
-struct Built {
-    spec: GraphSpec,
-    /// The text it was compiled from, so a fault can be placed on its line.
-    src: std::sync::Arc<str>,
-    slot_of: Vec<Option<usize>>,
-    keys: Vec<String>,
-}
-
 /// A node the engine muted: which version, its key (`binding/place:node`), what went wrong, and where it is
 /// written in the patch.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +148,7 @@ pub struct Session {
     in_flight: Option<(u32, Built)>,
     waiting: Option<(GraphSpec, std::sync::Arc<str>, Vec<Diagnostic>, Instant)>,
     version: u32,
+    mutes: Mutes,
 }
 
 /// The patch that plays before the first good one: just the bus.
@@ -168,6 +167,7 @@ fn silence() -> GraphSpec {
         bpm: 120.0,
         nodes: vec![out],
         out: 0,
+        sends: vec![],
     }
 }
 
@@ -187,19 +187,14 @@ impl Session {
             )
         });
         let (engine, handle) = crate::engine::pair(graph, config.settings.sample_rate, config.master);
-        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
         let session = Self {
             handle,
             config,
-            playing: Built {
-                spec,
-                src: "".into(),
-                slot_of,
-                keys,
-            },
+            playing: Built::new(spec, "".into(), slot_of),
             in_flight: None,
             waiting: None,
             version: 0,
+            mutes: Mutes::default(),
         };
         (session, engine)
     }
@@ -223,13 +218,7 @@ impl Session {
         });
         let (engine, handle) = crate::engine::pair(graph, sample_rate, self.config.master);
         self.handle = handle;
-        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
-        self.playing = Built {
-            spec,
-            src,
-            slot_of,
-            keys,
-        };
+        self.playing = Built::new(spec, src, slot_of);
         engine
     }
 
@@ -254,6 +243,10 @@ impl Session {
     ) -> Result<Report, Vec<Diagnostic>> {
         // Checked at 48 kHz already; the device's rate may make delay lines longer.
         compile::budget::enforce(&spec, self.config.settings.sample_rate).map_err(|d| vec![d])?;
+        // Mutes name chains by their aligned keys, so align first (planning aligns again, finding nothing to do).
+        plan::align(&self.playing.spec, &mut spec);
+        self.mutes.retain_present(&spec);
+        mutes::apply(&mut spec, &self.mutes);
         let plan = plan::plan(Some(&self.playing.spec), &mut spec);
         let links: Vec<Option<usize>> = plan
             .links
@@ -295,17 +288,8 @@ impl Session {
                 "the audio engine is not taking changes (is the device stalled?)",
             )]);
         }
-        let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
         let spec_bpm = spec.bpm;
-        self.in_flight = Some((
-            self.version,
-            Built {
-                spec,
-                src,
-                slot_of,
-                keys,
-            },
-        ));
+        self.in_flight = Some((self.version, Built::new(spec, src, slot_of)));
         Ok(Report {
             version: self.version,
             lands,

@@ -39,6 +39,28 @@ pub struct GraphSpec {
     pub nodes: Vec<NodeSpec>,
     /// Index of the `out` node.
     pub out: usize,
+    /// The chains that reach `out`, in the order they are written (empty for Synchrolang scripts).
+    pub sends: Vec<SendSpec>,
+}
+
+/// A chain's way to the speakers: the statement it is written in and what it sends to each side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SendSpec {
+    pub span: Span,
+    pub left: Option<Source>,
+    pub right: Option<Source>,
+}
+
+impl SendSpec {
+    /// The nodes (and ports) it sends, each once.
+    pub fn sources(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let node = |s: Option<Source>| match s {
+            Some(Source::Node { node, port }) => Some((node, port)),
+            _ => None,
+        };
+        let (l, r) = (node(self.left), node(self.right));
+        l.into_iter().chain(r.filter(|x| Some(*x) != l))
+    }
 }
 
 impl GraphSpec {

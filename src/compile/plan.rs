@@ -43,10 +43,15 @@ pub struct Plan {
     pub links: Vec<Option<usize>>,
     pub mode: SwapMode,
     pub counts: Counts,
+    /// What happens to each node of the new spec.
+    pub changes: Vec<Change>,
+    /// The nodes of the old spec that go.
+    pub removed: Vec<usize>,
 }
 
+/// What a swap does to one node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub enum Change {
     Kept,
     Retuned,
     Rewired,
@@ -65,6 +70,8 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
                 added,
                 ..Counts::default()
             },
+            changes: vec![Change::Added; new.nodes.len()],
+            removed: vec![],
         };
     };
     align(old, new);
@@ -73,6 +80,7 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
     let mut links = Vec::with_capacity(new.nodes.len());
     let mut structural = old.nodes.len() != new.nodes.len() || old.bpm != new.bpm;
     let mut matched = vec![false; old.nodes.len()];
+    let mut changes = Vec::with_capacity(new.nodes.len());
     for n in &new.nodes {
         let j = by_key.get(n.key.as_str()).copied();
         let change = j.map_or(Change::Added, |j| classify(old, j, new, n));
@@ -80,6 +88,7 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
             matched[j] = true;
         }
         structural |= !matches!(change, Change::Kept | Change::Retuned);
+        changes.push(change);
         links.push(j.filter(|_| change != Change::Replaced));
         if counted(n) {
             match change {
@@ -94,22 +103,26 @@ pub fn plan(old: Option<&GraphSpec>, new: &mut GraphSpec) -> Plan {
             counts.retuned += 1;
         }
     }
-    counts.removed = old
-        .nodes
-        .iter()
-        .zip(&matched)
-        .filter(|(n, m)| !**m && counted(n))
-        .count();
+    let removed: Vec<usize> = (0..old.nodes.len())
+        .filter(|&j| !matched[j] && counted(&old.nodes[j]))
+        .collect();
+    counts.removed = removed.len();
     let mode = if structural {
         SwapMode::Crossfade
     } else {
         SwapMode::Move
     };
-    Plan { links, mode, counts }
+    Plan {
+        links,
+        mode,
+        counts,
+        changes,
+        removed,
+    }
 }
 
 /// Internal nodes (arithmetic, sums) and the bus are bookkeeping, not the user's nodes.
-fn counted(n: &NodeSpec) -> bool {
+pub fn counted(n: &NodeSpec) -> bool {
     n.kind != "out" && registry::lookup_any(n.kind).is_some_and(|d| !d.hidden)
 }
 
@@ -159,7 +172,7 @@ fn chains(spec: &GraphSpec) -> Vec<(String, String)> {
 /// Rename `new`'s unnamed chains after the old chains they continue: identical chains are matched by longest
 /// common subsequence, so inserting or deleting a chain does not shift the others; chains left over between two
 /// matches pair up in order (an edited chain keeps its place). Unmatched new chains get fresh names.
-fn align(old: &GraphSpec, new: &mut GraphSpec) {
+pub fn align(old: &GraphSpec, new: &mut GraphSpec) {
     let (a, b) = (chains(old), chains(new));
     let mut rename: HashMap<String, String> = HashMap::new();
     let pairs = lcs(&a, &b);

@@ -4,7 +4,7 @@
 mod call;
 mod value;
 
-use super::graph::{GraphSpec, NodeSpec, Source};
+use super::graph::{GraphSpec, NodeSpec, SendSpec, Source};
 use super::suggest::closest;
 use crate::dsp::registry;
 use crate::lang::ast::{Chain, Expr, ExprKind, Patch, Statement, Unit};
@@ -50,6 +50,10 @@ pub(crate) struct Resolver<'a> {
     bindings: HashMap<&'a str, Binding<'a>>,
     out_left: Vec<Source>,
     out_right: Vec<Source>,
+    /// Each chain's way to the speakers, for per-chain meters and mutes.
+    sends: Vec<SendSpec>,
+    /// The statement being resolved.
+    statement: Span,
     bpm: Option<(f64, Span)>,
     counter: usize,
     labels: std::collections::HashSet<String>,
@@ -63,6 +67,8 @@ pub fn resolve(patch: &Patch) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagno
         bindings: HashMap::new(),
         out_left: Vec::new(),
         out_right: Vec::new(),
+        sends: Vec::new(),
+        statement: Span::default(),
         bpm: None,
         counter: 0,
         labels: std::collections::HashSet::new(),
@@ -75,6 +81,7 @@ pub fn resolve(patch: &Patch) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagno
                 r.resolve_binding(&name.name);
             }
             Statement::Chain(chain) => {
+                r.statement = chain.span;
                 let value = r.chain(chain, &format!("~{unnamed}"));
                 unnamed += 1;
                 r.warn_if_unheard(chain, value.as_ref());
@@ -266,6 +273,11 @@ impl<'a> Resolver<'a> {
         if right {
             self.out_right.push(r);
         }
+        self.sends.push(SendSpec {
+            span: self.statement,
+            left: left.then_some(l),
+            right: right.then_some(r),
+        });
     }
 
     pub(crate) fn push_node(&mut self, key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> usize {
@@ -345,6 +357,7 @@ impl<'a> Resolver<'a> {
             bpm: self.bpm.map_or(DEFAULT_BPM, |b| b.0),
             nodes: self.nodes,
             out,
+            sends: self.sends,
         };
         if self.diags.iter().any(Diagnostic::is_error) {
             Err(self.diags)

@@ -414,7 +414,15 @@ pub fn to_spec(t: &Table) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagnostic
         span: Span::default(),
     });
     let out = nodes.len() - 1;
-    Ok((GraphSpec { bpm: 120.0, nodes, out }, warnings))
+    Ok((
+        GraphSpec {
+            bpm: 120.0,
+            nodes,
+            out,
+            sends: vec![],
+        },
+        warnings,
+    ))
 }
 
 /// Where a link's samples (or MIDI events, when `midi`) come from: a node's output, or a constant. Text and lists

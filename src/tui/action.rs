@@ -24,6 +24,18 @@ pub enum Action {
     ToggleQuantize,
     /// Master volume down (`false`) or up one step.
     Volume(bool),
+    /// Mute the chain under the cursor, or unmute it.
+    MuteChain,
+    /// Solo the chain under the cursor, or take its solo back.
+    SoloChain,
+    /// Send only the statement(s) under the cursor live (Ctrl-Enter).
+    Evaluate,
+    /// The scope shows the master, or follows the node under the cursor.
+    PinScope,
+    /// The scope panel shows the waveform or the spectrum.
+    ToggleSpectrum,
+    /// Long lines wrap, or run past the edge.
+    ToggleWrap,
     Move(Move, bool),
     SelectAll,
     Copy,
@@ -66,4 +78,11 @@ pub enum Effect {
     ToggleQuantize,
     /// Set the master volume, in dB.
     Volume(i32),
+    /// Mute (or solo) the chain on this 1-based line, or undo it.
+    ToggleChain {
+        line: usize,
+        solo: bool,
+    },
+    /// Send this text live without saving it (evaluate one chain).
+    Evaluate(String),
 }

@@ -95,6 +95,25 @@ pub struct App {
     pub quantum: f64,
     /// The master volume in dB (0: as the patch plays it; −60 and below: silent).
     pub volume_db: i32,
+    /// The chains of the version playing, with their mute state and level, for the gutter.
+    pub chains: Vec<ChainView>,
+    /// The scope shows the master rather than the node under the cursor.
+    pub scope_pinned: bool,
+    /// The scope panel shows the spectrum rather than the waveform.
+    pub spectrum: bool,
+    /// Long lines wrap at the pane's edge.
+    pub wrap: bool,
+    /// What the scope shows when it follows the cursor: the node's name and line.
+    pub scope_source: Option<String>,
+    /// The newest text sent live (saved, or spliced by Ctrl-Enter), as the runner last saw it.
+    pub live: std::sync::Arc<str>,
+    /// The graph of the buffer as last checked (none while it has errors), waiting to be previewed.
+    pub preview_spec: Option<compile::GraphSpec>,
+    pub preview_due: bool,
+    /// What saving the buffer would do, line by line, against the version playing.
+    pub preview: Option<crate::live::preview::Preview>,
+    /// The lines of the chain being evaluated, until the engine answers.
+    pub evaluated: Option<(usize, usize)>,
 }
 
 /// What a new file starts from.
@@ -130,6 +149,16 @@ impl App {
             pending: None,
             quantum: 4.0,
             volume_db: 0,
+            chains: Vec::new(),
+            scope_pinned: false,
+            spectrum: false,
+            wrap: false,
+            scope_source: None,
+            live: "".into(),
+            evaluated: None,
+            preview_spec: None,
+            preview_due: false,
+            preview: None,
             quit: false,
         };
         if !on_disk {
@@ -370,6 +399,12 @@ impl App {
                 );
                 Some(Effect::Volume(self.volume_db))
             }
+            Action::MuteChain
+            | Action::SoloChain
+            | Action::Evaluate
+            | Action::PinScope
+            | Action::ToggleSpectrum
+            | Action::ToggleWrap => self.update_stage(&action),
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
             // Panic and unmute were handled in `update`, in every mode.
@@ -394,8 +429,10 @@ impl App {
 
 mod checks;
 mod events;
+mod stage;
 
 pub use checks::{CHECK_INLINE, Checked, check_text};
+pub use stage::{ChainState, ChainView};
 
 #[cfg(test)]
 mod tests;

@@ -68,6 +68,10 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
         assert!(text.contains("foo"));
-        assert!(diags.iter().any(|d| d.message.contains("foo")), "{diags:?}");
+        assert!(
+            diags.diagnostics.iter().any(|d| d.message.contains("foo")),
+            "{:?}",
+            diags.diagnostics
+        );
     }
 }

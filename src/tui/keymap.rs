@@ -62,6 +62,7 @@ fn edit(key: KeyEvent) -> Option<Action> {
             'u' => Some(Action::Unmute),
             'n' => Some(Action::NextError),
             'd' => Some(Action::DuplicateLines),
+            'e' => Some(Action::Evaluate),
             // Ctrl-Backspace arrives as Ctrl-H in most terminals.
             'w' | 'h' => Some(Action::DeleteWordBack),
             // Ctrl-/ arrives as Ctrl-_ or Ctrl-7 depending on the terminal.
@@ -76,6 +77,9 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::Up if alt => return Some(Action::MoveLines(false)),
         KeyCode::Down if alt => return Some(Action::MoveLines(true)),
         KeyCode::Backspace if ctrl || alt => return Some(Action::DeleteWordBack),
+        // Ctrl-Enter reaches the app only from terminals that report it; Alt-Enter and Ctrl-E work everywhere.
+        KeyCode::Enter if ctrl || alt => return Some(Action::Evaluate),
+        KeyCode::Char('z' | 'Z') if alt => return Some(Action::ToggleWrap),
         _ => {}
     }
     let mv = |m| Some(Action::Move(m, shift));
@@ -101,6 +105,10 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::F(4) => Some(Action::ToggleQuantize),
         KeyCode::F(5) => Some(Action::Volume(false)),
         KeyCode::F(6) => Some(Action::Volume(true)),
+        KeyCode::F(7) => Some(Action::MuteChain),
+        KeyCode::F(8) => Some(Action::SoloChain),
+        KeyCode::F(9) => Some(Action::PinScope),
+        KeyCode::F(10) => Some(Action::ToggleSpectrum),
         // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
         KeyCode::F(14) => Some(Action::PrevError),
@@ -233,6 +241,32 @@ mod tests {
             action_for(key(KeyCode::F(3), KeyModifiers::NONE), e),
             Some(Action::TogglePanel)
         );
+    }
+
+    #[test]
+    fn stage_keys_map_to_their_actions() {
+        let e = &Mode::Edit;
+        let none = KeyModifiers::NONE;
+        for (k, a) in [
+            (KeyCode::F(7), Action::MuteChain),
+            (KeyCode::F(8), Action::SoloChain),
+            (KeyCode::F(9), Action::PinScope),
+            (KeyCode::F(10), Action::ToggleSpectrum),
+        ] {
+            assert_eq!(action_for(key(k, none), e), Some(a));
+        }
+        for m in [KeyModifiers::CONTROL, KeyModifiers::ALT] {
+            assert_eq!(action_for(key(KeyCode::Enter, m), e), Some(Action::Evaluate));
+        }
+        assert_eq!(
+            action_for(key(KeyCode::Char('e'), KeyModifiers::CONTROL), e),
+            Some(Action::Evaluate)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('z'), KeyModifiers::ALT), e),
+            Some(Action::ToggleWrap)
+        );
+        assert_eq!(action_for(key(KeyCode::Enter, none), e), Some(Action::Newline));
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
     let mut checker = super::checker::Checker::start();
     let mut last_tty_check = Instant::now();
+    let mut previewed = session.playing_src().clone();
     while !app.quit {
         // A closed window or a dropped SSH link may arrive as a hang-up, or only as a terminal that is gone.
         if last_tty_check.elapsed() >= Duration::from_secs(1) {
@@ -125,6 +126,19 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             dirty = true;
         }
         let ev = session.tick();
+        // Planned again when the buffer changes and when another version starts playing.
+        if std::mem::take(&mut app.preview_due) || !std::sync::Arc::ptr_eq(session.playing_src(), &previewed) {
+            previewed = session.playing_src().clone();
+            app.preview = app
+                .preview_spec
+                .clone()
+                .map(|spec| session.preview(&app.editor.text(), spec));
+            dirty = true;
+        }
+        let newest = session.newest_src();
+        if !std::sync::Arc::ptr_eq(&newest, &app.live) {
+            app.live = newest;
+        }
         if let Some(v) = ev.cancelled {
             app.on_cancelled(v);
             dirty = true;
@@ -152,6 +166,11 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 dirty = true;
             }
             was_audible = audible;
+            let chains = session.chain_views(&[]);
+            if chains != app.chains {
+                app.chains = chains;
+                dirty = true;
+            }
             last_meters = Instant::now();
             let debug = crate::dsp::io::debug_line();
             if debug != app.debug {
@@ -212,6 +231,11 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
             app.status = (format!("quantize {what}"), super::app::Tone::Info);
         }
         Effect::Volume(db) => session.set_volume_db(db as f32),
+        Effect::ToggleChain { line, solo } => app.on_toggled(session.toggle_chain(line, solo)),
+        Effect::Evaluate(text) => {
+            let result = session.reload(&text);
+            app.on_evaluated(&result);
+        }
         Effect::Quit => {}
         Effect::Panic => session.panic(),
         Effect::Unmute => session.resume(),

@@ -5,6 +5,7 @@ mod diagnostics;
 mod editor;
 mod help;
 mod meters;
+mod preview;
 mod scope;
 mod status;
 

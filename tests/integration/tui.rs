@@ -50,8 +50,8 @@ fn syntax_is_coloured_by_kind() {
     let a = app(PATCH);
     let t = draw(&a, 120, 40);
     let buf = t.backend().buffer();
-    // Line 4 starts at row 4 (border + 3 lines), text after the 6-column gutter and the border.
-    let at = |row: u16, col: u16| &buf[(1 + 6 + col, row)];
+    // Line 4 starts at row 4 (border + 3 lines), text after the 8-column gutter and the border.
+    let at = |row: u16, col: u16| &buf[(1 + 8 + col, row)];
     assert_eq!(at(4, 0).symbol(), "s");
     assert_eq!(at(4, 0).fg, Color::Cyan, "node name");
     assert!(at(4, 0).modifier.contains(Modifier::BOLD));
@@ -83,9 +83,9 @@ fn an_error_typed_in_is_marked_underlined_and_listed() {
     insta::assert_snapshot!("error_80x24", t.backend());
     let buf = t.backend().buffer();
     // Row 5 is line 5; the mark sits after the line number, the span is underlined in red.
-    assert_eq!(buf[(5, 5)].symbol(), "●");
-    assert_eq!(buf[(5, 5)].fg, Color::Red, "gutter mark");
-    let r = &buf[(1 + 6 + 9, 5)];
+    assert_eq!(buf[(6, 5)].symbol(), "●");
+    assert_eq!(buf[(6, 5)].fg, Color::Red, "gutter mark");
+    let r = &buf[(1 + 8 + 9, 5)];
     assert_eq!(r.symbol(), "r");
     assert!(
         r.modifier.contains(Modifier::UNDERLINED) && r.fg == Color::Red,
@@ -155,7 +155,7 @@ fn long_files_keep_whole_line_numbers_and_big_pastes_are_checked_off_the_ui_thre
     a.editor.scroll = 10_990;
     let t = draw(&a, 120, 40);
     let line = row(&t, 11);
-    assert!(line.contains("11001●│sinee 11100"), "{line}");
+    assert!(line.contains("11001 ● │sinee 11100"), "{line}");
     // The panel shows the selected diagnostic's place from the positions worked out at check time.
     let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(screen.contains("1:1 unknown node or binding"), "{screen}");
@@ -172,7 +172,7 @@ fn a_muted_node_is_named_with_its_line_and_marked_in_the_gutter() {
         line: 2,
     });
     let t = draw(&a, 120, 40);
-    assert!(row(&t, 2).contains("2✕│echo"), "{}", row(&t, 2));
+    assert!(row(&t, 2).contains("2 ✕ │echo"), "{}", row(&t, 2));
     let screen: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(screen.contains("v3: `echo` (line 2) muted: it ran away"), "{screen}");
 }

@@ -9,17 +9,21 @@ use crate::lang::Diagnostic;
 /// Buffers up to this size are checked on every keystroke right here; larger ones on the checker thread.
 pub const CHECK_INLINE: usize = 64 * 1024;
 
-/// Diagnostics of a text, sorted errors first then by place.
-pub type Checked = Vec<Diagnostic>;
+/// A text's diagnostics, sorted errors first then by place, and its graph when it has no errors (for the preview).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub spec: Option<compile::GraphSpec>,
+}
 
 /// Check `text` as the editor shows it. Pure; any thread.
 pub fn check_text(text: &str) -> Checked {
-    let mut diagnostics = match compile::check(text) {
-        Ok(c) => c.warnings,
-        Err(d) => d,
+    let (mut diagnostics, spec) = match compile::check(text) {
+        Ok(c) => (c.warnings, Some(c.spec)),
+        Err(d) => (d, None),
     };
     diagnostics.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
-    diagnostics
+    Checked { diagnostics, spec }
 }
 
 impl App {
@@ -37,7 +41,12 @@ impl App {
     }
 
     /// The result of checking `text` (here or on the checker thread); stale results are for the runner to drop.
-    pub fn set_checked(&mut self, text: &str, diagnostics: Checked) {
+    pub fn set_checked(&mut self, text: &str, checked: Checked) {
+        let diagnostics = checked.diagnostics;
+        // The preview is worked out by the runner, which knows the graph playing.
+        // Large buffers go without: planning them on every keystroke would make typing wait.
+        self.preview_spec = checked.spec.filter(|_| text.len() <= CHECK_INLINE);
+        self.preview_due = true;
         let index = crate::lang::span::LineIndex::new(text);
         self.diag_at = diagnostics.iter().map(|d| index.line_col(text, d.span.start)).collect();
         self.spans = diagnostics

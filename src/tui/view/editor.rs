@@ -1,6 +1,6 @@
 //! The editor pane: line numbers with error marks, highlighted text, the selection, and underlined error spans.
 
-use super::super::app::App;
+use super::super::app::{App, ChainState};
 use super::super::highlight::{self, Class};
 use crate::lang::Severity;
 use ratatui::buffer::Buffer;
@@ -9,14 +9,47 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthChar;
 
-/// Gutter: the line number (at least 4 digits, more for long files), a mark, a bar.
+/// Gutter: the line number (at least 4 digits, more for long files), the preview's mark (what a save would do to
+/// the line), the error mark, the chain's meter (or its mute or solo), a bar.
 fn gutter(lines: usize) -> u16 {
-    lines.to_string().len().max(4) as u16 + 2
+    lines.to_string().len().max(4) as u16 + 4
+}
+
+/// The chain cell: its level as a bar (red past full scale, where the limiter acts), or its mute or solo.
+fn chain_cell(app: &App, line: usize) -> (&'static str, Style) {
+    let Some(c) = app.chains.iter().find(|c| c.lines.0 == line + 1) else {
+        return (" ", Style::new());
+    };
+    match c.state {
+        ChainState::Muted => ("M", Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
+        ChainState::Soloed => ("S", Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+        ChainState::Silenced => ("·", Style::new().fg(Color::DarkGray)),
+        ChainState::Playing => level_cell(c.peak),
+    }
+}
+
+fn level_cell(peak: f32) -> (&'static str, Style) {
+    const BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    if peak > 1.0 {
+        return ("█", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD));
+    }
+    let db = 20.0 * peak.max(1e-9).log10();
+    if db < -60.0 {
+        return ("▁", Style::new().fg(Color::DarkGray));
+    }
+    // −60 … 0 dB over the eight bars.
+    let k = (((db + 60.0) / 60.0) * 7.0).round().clamp(0.0, 7.0) as usize;
+    let color = if db > -6.0 { Color::Yellow } else { Color::Green };
+    (BARS[k], Style::new().fg(color))
 }
 
 fn block(app: &App) -> Block<'static> {
     let modified = if app.modified() { " ●" } else { "" };
-    Block::bordered().title(format!(" {}{modified} ", app.file_name()))
+    let b = Block::bordered().title(format!(" {}{modified} ", app.file_name()));
+    match super::preview::summary(app) {
+        Some(s) => b.title_bottom(s),
+        None => b,
+    }
 }
 
 /// The text area inside the pane (after border and gutter) for a text of `lines` lines.
@@ -50,7 +83,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let selection = app.editor.selection();
     let cursor = app.editor.cursor();
     let g = gutter(app.editor.lines().len());
-    let digits = g as usize - 2;
+    let digits = g as usize - 4;
     let width = inner.width.saturating_sub(g) as usize;
     let hscroll = horizontal_scroll(app, width);
     let mut line_start = 0;
@@ -85,7 +118,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Style::new().fg(Color::DarkGray)
         };
         buf.set_string(inner.x, y, format!("{:>digits$}", i + 1), num_style);
-        buf.set_string(inner.x + g - 2, y, mark, mark_style);
+        let (change, change_style) = super::preview::mark(app, i);
+        buf.set_string(inner.x + g - 4, y, change, change_style);
+        buf.set_string(inner.x + g - 3, y, mark, mark_style);
+        let (chain, chain_style) = chain_cell(app, i);
+        buf.set_string(inner.x + g - 2, y, chain, chain_style);
         buf.set_string(inner.x + g - 1, y, "│", Style::new().fg(Color::DarkGray));
         let classes = classes(line, hscroll, width, app);
         let mut class_at = classes.iter().peekable();
