@@ -16,6 +16,7 @@ pub mod growth;
 pub mod handle;
 pub mod master;
 pub mod messages;
+pub mod taps;
 pub mod telemetry;
 
 pub use graph::{Graph, InRef, Slot};
@@ -60,6 +61,9 @@ pub struct Engine {
     meter: Meter,
     /// The instruction set the graph's kernels run with: the CPU's best unless set otherwise.
     simd: Simd,
+    /// Each chain's peak over the meter window.
+    peaks: taps::Peaks,
+    scope_tap: Option<taps::ScopeTap>,
 }
 
 /// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
@@ -206,6 +210,8 @@ impl Engine {
             old_out: [[0.0; MAX_BLOCK]; 2],
             meter: Meter::NEW,
             simd: Simd::best(),
+            peaks: taps::Peaks::NEW,
+            scope_tap: None,
         }
     }
 
@@ -252,8 +258,17 @@ impl Engine {
         if self.meter.frames >= METER_WINDOW {
             self.meter.publish(&self.telemetry);
             self.telemetry.store_beat(self.beat());
+            self.telemetry.store_chains(&self.peaks.peak[..self.peaks.count]);
+            self.peaks = taps::Peaks::NEW;
         }
-        self.push_scope(out);
+        if self.tapped().is_none() {
+            self.push_scope(out);
+        }
+    }
+
+    /// The scope's tap, when it is for the graph playing.
+    fn tapped(&self) -> Option<taps::ScopeTap> {
+        self.scope_tap.filter(|t| t.version == self.version)
     }
 
     /// Render one block of at most `MAX_BLOCK` frames into `out`. Works on whole blocks (mix, master,
@@ -269,6 +284,15 @@ impl Engine {
                 slot: slot as u32,
                 kind,
             });
+        }
+        self.peaks.take(&self.current.taps, &self.current, frames);
+        if let Some(tap) = self.tapped()
+            && let Some(block) = tap.block(&self.current, frames)
+        {
+            let n = (2 * block.len()).min(self.scope.slots());
+            if let Ok(chunk) = self.scope.write_chunk_uninit(n) {
+                chunk.fill_from_iter(block.iter().flat_map(|&x| [x, x]));
+            }
         }
         let fading = self.run_fade(&ctx);
         if fading.is_none() && !self.master.is_active() {
@@ -359,6 +383,7 @@ impl Engine {
                     self.master.set_muted(false, self.sample_rate);
                 }
                 ToAudio::Volume(gain) => self.master.set_volume(gain),
+                ToAudio::Scope(tap) => self.scope_tap = tap,
                 ToAudio::Cancel { version } => {
                     if self.pending.as_ref().is_some_and(|s| s.version == version)
                         && let Some(swap) = self.pending.take()
@@ -409,6 +434,8 @@ impl Engine {
         }
         self.version = swap.version;
         self.telemetry.store_version(swap.version);
+        // The chains are numbered anew in each version.
+        self.peaks = taps::Peaks::NEW;
         let version = swap.version;
         if take {
             self.send_back(FromAudio::Retired(swap));

@@ -182,6 +182,7 @@ impl Session {
                     slots: vec![],
                     out: 0,
                     bpm: 120.0,
+                    taps: vec![],
                 }),
                 vec![],
             )
@@ -190,7 +191,7 @@ impl Session {
         let session = Self {
             handle,
             config,
-            playing: Built::new(spec, "".into(), slot_of),
+            playing: Built::new(0, spec, "".into(), slot_of),
             in_flight: None,
             waiting: None,
             version: 0,
@@ -212,13 +213,15 @@ impl Session {
                     slots: vec![],
                     out: 0,
                     bpm: spec.bpm,
+                    taps: vec![],
                 }),
                 vec![],
             )
         });
         let (engine, handle) = crate::engine::pair(graph, sample_rate, self.config.master);
         self.handle = handle;
-        self.playing = Built::new(spec, src, slot_of);
+        // A fresh engine starts counting versions from 0.
+        self.playing = Built::new(0, spec, src, slot_of);
         engine
     }
 
@@ -289,7 +292,7 @@ impl Session {
             )]);
         }
         let spec_bpm = spec.bpm;
-        self.in_flight = Some((self.version, Built::new(spec, src, slot_of)));
+        self.in_flight = Some((self.version, Built::new(self.version, spec, src, slot_of)));
         Ok(Report {
             version: self.version,
             lands,

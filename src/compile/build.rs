@@ -55,10 +55,26 @@ pub fn build_linked(
         })
         .collect();
     let out = slot_of.get(spec.out).copied().unwrap_or(0);
+    let taps = spec
+        .sends
+        .iter()
+        .enumerate()
+        .take(crate::engine::taps::MAX_TAPS)
+        .flat_map(|(chain, send)| send.sources().map(move |(node, port)| (chain, node, port)))
+        .filter_map(|(chain, node, port)| {
+            let slot = *slot_of.get(node)?;
+            (slot != usize::MAX).then_some(crate::engine::taps::Tap {
+                slot: slot as u32,
+                port: port as u32,
+                chain: chain as u32,
+            })
+        })
+        .collect();
     let graph = Box::new(Graph {
         slots,
         out,
         bpm: spec.bpm,
+        taps,
     });
     Ok((
         graph,

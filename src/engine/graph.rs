@@ -120,6 +120,8 @@ pub struct Graph {
     /// The slot of the `out` node.
     pub out: usize,
     pub bpm: f64,
+    /// Each chain's send to `out`, metered for the editor's gutter (set by the control thread before sending).
+    pub taps: Vec<super::taps::Tap>,
 }
 
 impl Graph {

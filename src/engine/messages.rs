@@ -37,6 +37,8 @@ pub enum ToAudio {
     },
     /// The master volume, as a linear gain (it glides there).
     Volume(f32),
+    /// What the scope shows: a node's output, or (`None`) the master.
+    Scope(Option<super::taps::ScopeTap>),
 }
 
 pub enum FromAudio {

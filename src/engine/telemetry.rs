@@ -16,6 +16,9 @@ pub struct Telemetry {
     faults: AtomicU32,
     beat: AtomicU64,
     version: AtomicU32,
+    /// Each chain's peak since the last read (f32 bits), and how many chains were metered.
+    chains: [AtomicU32; super::taps::MAX_TAPS],
+    chain_count: AtomicU32,
 }
 
 /// What the UI reads.
@@ -45,6 +48,24 @@ impl Telemetry {
             self.rms[c].store(rms[c].to_bits(), Relaxed);
         }
         self.reduction.store(reduction_db.to_bits(), Relaxed);
+    }
+
+    /// Real-time: audio thread. Peaks only rise until the UI takes them.
+    pub fn store_chains(&self, peaks: &[f32]) {
+        for (a, p) in self.chains.iter().zip(peaks) {
+            let bits = p.to_bits();
+            if bits > a.load(Relaxed) {
+                a.fetch_max(bits, Relaxed);
+            }
+        }
+        self.chain_count.store(peaks.len() as u32, Relaxed);
+    }
+
+    /// Each chain's peak since the last read, into `out`. UI thread.
+    pub fn read_chains(&self, out: &mut Vec<f32>) {
+        out.clear();
+        let n = (self.chain_count.load(Relaxed) as usize).min(self.chains.len());
+        out.extend(self.chains[..n].iter().map(|a| f32::from_bits(a.swap(0, Relaxed))));
     }
 
     pub fn store_beat(&self, beat: f64) {

@@ -43,6 +43,11 @@ impl LineIndex {
     }
 
     /// As `line_col`, for the text this index was made from.
+    /// The byte where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
     pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(src, offset.min(src.len()));
         let line = self.starts.partition_point(|&s| s <= offset);

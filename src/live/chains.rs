@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 /// A graph as it is (or will be) playing: its spec and where each spec node sits in the built graph.
 pub(super) struct Built {
+    /// The version number the engine knows it by.
+    pub(super) version: u32,
     pub(super) spec: GraphSpec,
     /// The text it was compiled from, so a fault can be placed on its line.
     pub(super) src: Arc<str>,
@@ -25,26 +27,31 @@ pub struct SendAt {
     pub lines: (usize, usize),
     /// The key of the node it sends (what mutes name).
     pub key: String,
+    /// Its place among the spec's sends (the engine's chain number for its meter).
+    pub index: usize,
 }
 
 impl Built {
-    pub(super) fn new(spec: GraphSpec, src: Arc<str>, slot_of: Vec<Option<usize>>) -> Self {
+    pub(super) fn new(version: u32, spec: GraphSpec, src: Arc<str>, slot_of: Vec<Option<usize>>) -> Self {
         let keys = spec.nodes.iter().map(|n| n.key.clone()).collect();
-        let index = LineIndex::new(&src);
+        let lines = LineIndex::new(&src);
         let sends = spec
             .sends
             .iter()
-            .filter_map(|s| {
+            .enumerate()
+            .filter_map(|(index, s)| {
                 let key = send_key(&spec, s)?.to_string();
-                let first = index.line_col(&src, s.span.start).0;
-                let last = index.line_col(&src, s.span.end.saturating_sub(1).max(s.span.start)).0;
+                let first = lines.line_col(&src, s.span.start).0;
+                let last = lines.line_col(&src, s.span.end.saturating_sub(1).max(s.span.start)).0;
                 Some(SendAt {
                     lines: (first, last),
                     key,
+                    index,
                 })
             })
             .collect();
         Self {
+            version,
             spec,
             src,
             slot_of,
@@ -153,8 +160,7 @@ impl Session {
         self.playing
             .sends
             .iter()
-            .enumerate()
-            .map(|(i, s)| ChainView {
+            .map(|s| ChainView {
                 lines: s.lines,
                 state: if self.is_muted(&s.key) {
                     ChainState::Muted
@@ -165,9 +171,40 @@ impl Session {
                 } else {
                     ChainState::Playing
                 },
-                peak: peaks.get(i).copied().unwrap_or(0.0),
+                peak: peaks.get(s.index).copied().unwrap_or(0.0),
             })
             .collect()
+    }
+
+    /// Each chain's peak since the last call (index: `SendAt::index`).
+    pub fn chain_peaks(&self, out: &mut Vec<f32>) {
+        self.handle.telemetry().read_chains(out);
+    }
+
+    /// Show the output of the node written at 1-based `line`, character `col`, of the version playing in the
+    /// scope; `None`, or a place with no node, shows the master. Returns what it shows: `lowpass (line 7)`.
+    pub fn scope_at(&mut self, at: Option<(usize, usize)>) -> Option<String> {
+        let found = at.and_then(|(line, col)| node_at(&self.playing, line, col));
+        let tap = found.and_then(|i| {
+            let slot = self.playing.slot_of.get(i).copied().flatten()?;
+            Some(crate::engine::taps::ScopeTap {
+                version: self.playing.version,
+                slot: slot as u32,
+                port: 0,
+            })
+        });
+        let _ = self.handle.send(crate::engine::ToAudio::Scope(tap));
+        let i = found.filter(|_| tap.is_some())?;
+        let n = &self.playing.spec.nodes[i];
+        let line = LineIndex::new(&self.playing.src)
+            .line_col(&self.playing.src, n.span.start)
+            .0;
+        let kind = if crate::compile::plan::counted(n) {
+            n.kind
+        } else {
+            "arithmetic"
+        };
+        Some(format!("{kind} (line {line})"))
     }
 
     /// Send the newest text again, with the mutes as they are now.
@@ -175,4 +212,30 @@ impl Session {
         let src = self.newest_src();
         self.reload(&src)
     }
+}
+
+/// The node written at `line` (1-based), character `col`: the narrowest span holding it, else the last node that
+/// starts on the line (the end of its chain), preferring the performer's nodes to internal arithmetic.
+fn node_at(b: &Built, line: usize, col: usize) -> Option<usize> {
+    let index = LineIndex::new(&b.src);
+    let text = index.line_text(&b.src, line);
+    let start = index.line_start(line)?;
+    let offset = start + text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+    let nodes = &b.spec.nodes;
+    let visible = |i: &usize| nodes[*i].kind != "out" && nodes[*i].span.end > nodes[*i].span.start;
+    let holding = (0..nodes.len())
+        .filter(visible)
+        .filter(|&i| nodes[i].span.start <= offset && offset < nodes[i].span.end)
+        .min_by_key(|&i| {
+            (
+                nodes[i].span.end - nodes[i].span.start,
+                !crate::compile::plan::counted(&nodes[i]),
+            )
+        });
+    holding.or_else(|| {
+        (0..nodes.len())
+            .filter(visible)
+            .filter(|&i| nodes[i].span.start >= start && nodes[i].span.start <= start + text.len())
+            .max_by_key(|&i| nodes[i].span.start)
+    })
 }

@@ -57,6 +57,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut checker = super::checker::Checker::start();
     let mut last_tty_check = Instant::now();
     let mut previewed = session.playing_src().clone();
+    let mut peaks = Vec::new();
+    let mut scoped = None;
     while !app.quit {
         // A closed window or a dropped SSH link may arrive as a hang-up, or only as a terminal that is gone.
         if last_tty_check.elapsed() >= Duration::from_secs(1) {
@@ -126,6 +128,18 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             dirty = true;
         }
         let ev = session.tick();
+        // The scope follows the cursor (or stays on the master): a new tap when either moves or a version lands.
+        let want = (!app.scope_pinned).then(|| (app.cursor().line + 1, app.cursor().col));
+        let key = (want, session.playing_src().as_ptr());
+        if scoped != Some(key) {
+            scoped = Some(key);
+            let source = session.scope_at(want);
+            if source != app.scope_source {
+                app.scope_source = source;
+                app.scope.clear();
+                dirty = true;
+            }
+        }
         // Planned again when the buffer changes and when another version starts playing.
         if std::mem::take(&mut app.preview_due) || !std::sync::Arc::ptr_eq(session.playing_src(), &previewed) {
             previewed = session.playing_src().clone();
@@ -166,7 +180,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 dirty = true;
             }
             was_audible = audible;
-            let chains = session.chain_views(&[]);
+            session.chain_peaks(&mut peaks);
+            let chains = session.chain_views(&peaks);
             if chains != app.chains {
                 app.chains = chains;
                 dirty = true;

@@ -7,6 +7,7 @@ mod help;
 mod meters;
 mod preview;
 mod scope;
+mod spectrum;
 mod status;
 
 use super::app::{App, Mode};

@@ -25,16 +25,33 @@ pub fn trigger(scope: &[f32]) -> usize {
         .unwrap_or(last_start)
 }
 
+/// The panel's title: what is shown, and from where (the master, or the node under the cursor).
+pub fn title(app: &App, view: &str) -> String {
+    let from = match (&app.scope_source, app.scope_pinned) {
+        (Some(node), false) => node.as_str(),
+        _ => "master",
+    };
+    let muted = if app.muted { " · MUTED" } else { "" };
+    format!(" {view} · {from}{muted} ")
+}
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if app.spectrum {
+        super::spectrum::render(app, area, buf);
+        return;
+    }
     let start = trigger(&app.scope);
     let frames = (app.scope.len() / 2).saturating_sub(start).min(WINDOW);
     let data = &app.scope[2 * start..2 * (start + frames)];
-    let title = if app.muted { " scope · MUTED " } else { " scope " };
+    // A node's output may be a control signal (a cutoff in Hz): the scale grows to hold it.
+    let top = data.iter().fold(1.0f32, |m, x| if x.abs() > m { x.abs() } else { m });
+    let tapped = app.scope_source.is_some() && !app.scope_pinned;
+    let top = if tapped { f64::from(top) } else { 1.0 };
     Canvas::default()
-        .block(Block::bordered().title(title))
+        .block(Block::bordered().title(title(app, "scope")))
         .marker(Marker::Braille)
         .x_bounds([0.0, WINDOW as f64])
-        .y_bounds([-1.0, 1.0])
+        .y_bounds([-top, top])
         .paint(|ctx| {
             for (ch, color) in [(1, Color::Cyan), (0, Color::Green)] {
                 for i in 1..frames {
@@ -49,7 +66,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
         .render(area, buf);
-    if area.width > 12 {
+    if area.width > 30 && !tapped {
         buf.set_string(area.x + area.width - 8, area.y, " L R ", Style::new());
         buf.set_string(area.x + area.width - 7, area.y, "L", Style::new().fg(Color::Green));
         buf.set_string(area.x + area.width - 5, area.y, "R", Style::new().fg(Color::Cyan));
