@@ -236,6 +236,6 @@ fn node_at(b: &Built, line: usize, col: usize) -> Option<usize> {
         (0..nodes.len())
             .filter(visible)
             .filter(|&i| nodes[i].span.start >= start && nodes[i].span.start <= start + text.len())
-            .max_by_key(|&i| nodes[i].span.start)
+            .max_by_key(|&i| (crate::compile::plan::counted(&nodes[i]), nodes[i].span.start))
     })
 }

@@ -154,3 +154,17 @@ pub fn captured_left(home: &std::path::Path) -> Vec<f32> {
         .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
         .collect()
 }
+
+/// The left channel of up to `frames` captured frames from byte `from` on (the capture runs far faster than real
+/// time, so tests read only the part they look at).
+pub fn captured_left_from(home: &std::path::Path, from: u64, frames: usize) -> Vec<f32> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(home.join("out.raw")).unwrap();
+    f.seek(SeekFrom::Start(from / 8 * 8)).unwrap();
+    let mut bytes = Vec::new();
+    f.take(frames as u64 * 8).read_to_end(&mut bytes).unwrap();
+    bytes
+        .chunks_exact(8)
+        .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
+        .collect()
+}

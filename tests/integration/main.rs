@@ -26,6 +26,8 @@ mod recording;
 mod sf2;
 mod sinks;
 mod soak;
+#[cfg(feature = "cpal")]
+mod stage;
 mod synchrolang;
 mod timing;
 #[cfg(feature = "cpal")]
