@@ -7,6 +7,7 @@
 
 pub mod chains;
 pub mod evaluate;
+pub mod preflight;
 pub mod preview;
 
 use crate::compile::mutes::{self, Mutes};
@@ -31,6 +32,8 @@ pub struct LiveConfig {
     pub fade: Duration,
     /// Land swaps on the next multiple of this many beats (0: at once).
     pub quantum_beats: f64,
+    /// Try each version before sending it (see `preflight`). Off only to test the engine's own safety net.
+    pub preflight: bool,
 }
 
 impl Default for LiveConfig {
@@ -41,6 +44,7 @@ impl Default for LiveConfig {
             glide: Duration::from_millis(10),
             fade: Duration::from_millis(20),
             quantum_beats: 0.0,
+            preflight: true,
         }
     }
 }
@@ -149,7 +153,14 @@ pub struct Session {
     waiting: Option<(GraphSpec, std::sync::Arc<str>, Vec<Diagnostic>, Instant)>,
     version: u32,
     mutes: Mutes,
+    /// The text of a version preflight held back for loudness: saving it again lands it, fading in.
+    held: Option<std::sync::Arc<str>>,
+    /// The RMS the last version sent had in its trial (before the master); 0 when it went untried.
+    trial_rms: f32,
 }
+
+/// How a held-back loud version fades in when the performer saves it again.
+const FORCED_FADE: Duration = Duration::from_secs(1);
 
 /// The patch that plays before the first good one: just the bus.
 fn silence() -> GraphSpec {
@@ -196,6 +207,8 @@ impl Session {
             waiting: None,
             version: 0,
             mutes: Mutes::default(),
+            held: None,
+            trial_rms: 0.0,
         };
         (session, engine)
     }
@@ -250,7 +263,11 @@ impl Session {
         plan::align(&self.playing.spec, &mut spec);
         self.mutes.retain_present(&spec);
         mutes::apply(&mut spec, &self.mutes);
-        let plan = plan::plan(Some(&self.playing.spec), &mut spec);
+        let mut plan = plan::plan(Some(&self.playing.spec), &mut spec);
+        let fade = self.preflight(&spec, &src).map_err(|d| vec![d])?;
+        if fade > self.config.fade {
+            plan.mode = SwapMode::Crossfade;
+        }
         let links: Vec<Option<usize>> = plan
             .links
             .iter()
@@ -281,7 +298,7 @@ impl Session {
             mode: plan.mode,
             version: self.version,
             glide_frames: frames(self.config.glide),
-            fade_frames: frames(self.config.fade).max(1),
+            fade_frames: frames(fade).max(1),
             quantum_beats: quantum,
         });
         if self.handle.send(ToAudio::Swap(swap)).is_err() {
@@ -302,6 +319,27 @@ impl Session {
             compile_time: started.elapsed(),
             warnings,
         })
+    }
+
+    /// Try the version before it is sent (see `preflight`); returns how long it crossfades in.
+    fn preflight(&mut self, spec: &GraphSpec, src: &std::sync::Arc<str>) -> Result<Duration, Diagnostic> {
+        if !self.config.preflight {
+            return Ok(self.config.fade);
+        }
+        let forced = self.held.as_deref() == Some(&**src);
+        // What plays, as loud as its own trial was (both before the master) or as the master hears it now.
+        let rms = self.handle.telemetry().rms_now().max(self.trial_rms);
+        match preflight::check(spec, &self.config.settings, rms, !forced) {
+            Ok(trial) => {
+                self.trial_rms = trial.unwrap_or(0.0);
+                self.held = None;
+                Ok(if forced { FORCED_FADE } else { self.config.fade })
+            }
+            Err(h) => {
+                self.held = h.forceable.then(|| src.clone());
+                Err(h.diagnostic)
+            }
+        }
     }
 
     /// Collect what the audio thread sent back (freeing it here) and send any waiting version. Call every tick.

@@ -68,6 +68,12 @@ impl Telemetry {
         out.extend(self.chains[..n].iter().map(|a| f32::from_bits(a.swap(0, Relaxed))));
     }
 
+    /// The master's RMS now (the louder side), without taking the meters' peaks. Any thread.
+    pub fn rms_now(&self) -> f32 {
+        let get = |a: &AtomicU32| f32::from_bits(a.load(Relaxed));
+        get(&self.rms[0]).max(get(&self.rms[1]))
+    }
+
     pub fn store_beat(&self, beat: f64) {
         self.beat.store(beat.to_bits(), Relaxed);
     }

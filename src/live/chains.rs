@@ -222,7 +222,11 @@ fn node_at(b: &Built, line: usize, col: usize) -> Option<usize> {
     let start = index.line_start(line)?;
     let offset = start + text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
     let nodes = &b.spec.nodes;
-    let visible = |i: &usize| nodes[*i].kind != "out" && nodes[*i].span.end > nodes[*i].span.start;
+    // A mute's zero gain spans its whole statement; it is not a node the performer wrote.
+    let visible = |i: &usize| {
+        let n = &nodes[*i];
+        n.kind != "out" && n.span.end > n.span.start && !n.key.starts_with("mute")
+    };
     let holding = (0..nodes.len())
         .filter(visible)
         .filter(|&i| nodes[i].span.start <= offset && offset < nodes[i].span.end)

@@ -39,13 +39,25 @@ impl Preview {
             .map(|i| self.lines[i].1)
     }
 
-    /// One line for the screen: `save: 1 retuned, 1 added · CPU ≈ 0.3% → 0.5%`.
+    /// One line for the screen: `on save: 3 kept, 1 retuned, 1 added · CPU ≈ 0.3→0.5%` (counts of none left out).
     pub fn summary(&self) -> String {
         let (now, then) = self.cpu;
         if self.same {
             return format!("playing as written · CPU ≈ {now:.1}%");
         }
-        format!("on save: {} · CPU ≈ {now:.1}% → {then:.1}%", self.counts)
+        let c = self.counts;
+        let parts: Vec<String> = [
+            (c.kept + c.rewired, "kept"),
+            (c.retuned, "retuned"),
+            (c.replaced, "replaced"),
+            (c.added, "added"),
+            (c.removed, "removed"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        format!("on save: {} · CPU ≈ {now:.1}→{then:.1}%", parts.join(", "))
     }
 }
 

@@ -6,7 +6,7 @@ use super::editor::Move;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The footer's key hints.
-pub const HINTS: &str = "^S save  ^Q quit  ^Z/^Y undo/redo  ^C/^X/^V copy/cut/paste  F1 help  F2 next error  F3 panel  F4 quantize  ^P panic  ^U unmute";
+pub const HINTS: &str = "^S save  ^Q quit  ^P panic  ^U unmute  F1 help  M-Enter eval  F7 mute  F8 solo  F9 scope  F2 next error  F3 panel  F4 quantize  ^Z/^Y undo/redo";
 
 pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {

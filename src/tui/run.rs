@@ -74,8 +74,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         if dirty && last_draw.elapsed() >= FRAME {
             save::remember(&app.path, &app.editor.text(), app.modified());
             let area = terminal.get_frame().area();
-            app.editor
-                .scroll_to_cursor(view::editor_area(&app, area).height as usize);
+            view::scroll_to_cursor(&mut app, area);
             let _ = terminal.draw(|f| {
                 f.render_widget(&app, f.area());
                 if app.mode == super::app::Mode::Edit {

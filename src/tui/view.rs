@@ -114,6 +114,13 @@ fn question(title: &str, text: &str, area: Rect, buf: &mut Buffer) {
 }
 
 /// The terminal cursor's position for the editor.
+/// Scroll the editor so the cursor shows in a screen of `area` (by rows of text when lines wrap).
+pub fn scroll_to_cursor(app: &mut App, area: Rect) {
+    let text = editor_area(app, area);
+    app.editor.scroll_to_cursor(text.height as usize);
+    editor::fit_wrapped(app, text.width as usize, text.height as usize);
+}
+
 pub fn cursor_in(app: &App, area: Rect) -> (u16, u16) {
     editor::cursor_position(app, editor_area(app, area))
 }

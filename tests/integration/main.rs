@@ -20,6 +20,7 @@ mod hostile_tui;
 mod hotswap;
 mod midi;
 mod original;
+mod preflight;
 mod props;
 mod readme;
 mod recording;
@@ -28,6 +29,7 @@ mod sinks;
 mod soak;
 #[cfg(feature = "cpal")]
 mod stage;
+mod stage_tui;
 mod synchrolang;
 mod timing;
 #[cfg(feature = "cpal")]

@@ -102,7 +102,8 @@ fn thousands_of_random_edits_stay_safe_and_free_everything() {
             );
         }
     }
-    for _ in 0..100 {
+    // Long enough for a held-back loud version saved again to finish its one-second fade-in.
+    for _ in 0..400 {
         engine.process(&mut buf);
         let ev = session.tick();
         sent += ev.sent.len();

@@ -58,11 +58,12 @@ fn the_diff_preview_changes_as_you_type() {
     }
     t.keys(&["BSpace"]);
     t.type_text("9");
-    t.wait_screen("1 retuned, 0 added, 0 removed");
+    t.wait_screen("on save: 3 kept, 1 retuned · CPU");
     wait_mark(&t, "lowpass 900", "2~");
     // Comment the chain out: its nodes would go.
     t.keys(&["C-_"]);
     let s = wait_mark(&t, "# saw 110", "2−");
+    assert!(s.contains("on save: 1 kept, 3 removed"), "{s}");
     assert!(s.contains("CPU ≈"), "the estimated CPU change shows:\n{s}");
     // Nothing was sent: the first version still plays.
     assert!(s.contains("v1 ok"), "{s}");

@@ -61,12 +61,26 @@ impl App {
             Ok(Some(report)) => self.on_sent(report),
             Ok(None) => self.status = ("saved; waiting for the previous change to land".into(), Tone::Info),
             Err(diags) => {
+                if let Some(d) = diags.iter().find(|d| d.code == "E018") {
+                    self.on_held(d);
+                    return;
+                }
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 self.status = (
                     format!("saved, but {errors} error(s): the last good version keeps playing"),
                     Tone::Bad,
                 );
             }
+        }
+    }
+
+    /// Preflight held the version back: say why and where, and mark the line.
+    fn on_held(&mut self, d: &Diagnostic) {
+        let line = crate::lang::span::line_col(&self.editor.text(), d.span.start).0;
+        let help = d.help.as_deref().unwrap_or("");
+        self.status = (format!("{} (line {line}); {help}", d.message), Tone::Bad);
+        if !self.muted_lines.contains(&(line - 1)) {
+            self.muted_lines.push(line - 1);
         }
     }
 

@@ -80,107 +80,140 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let b = block(app);
     let inner = b.inner(area);
     b.render(area, buf);
-    let selection = app.editor.selection();
-    let cursor = app.editor.cursor();
     let g = gutter(app.editor.lines().len());
-    let digits = g as usize - 4;
     let width = inner.width.saturating_sub(g) as usize;
-    let hscroll = horizontal_scroll(app, width);
-    let mut line_start = 0;
-    let lines = app.editor.lines();
-    for (row, (i, line)) in lines
-        .iter()
-        .enumerate()
-        .skip(app.editor.scroll)
-        .take(inner.height as usize)
-        .enumerate()
-    {
-        let y = inner.y + row as u16;
-        line_start = if row == 0 {
-            app.editor.offset_of(super::super::editor::Pos { line: i, col: 0 })
-        } else {
-            line_start
+    let hscroll = if app.wrap { 0 } else { horizontal_scroll(app, width) };
+    let bottom = inner.y + inner.height;
+    let mut y = inner.y;
+    let mut line_start = app.editor.offset_of(super::super::editor::Pos {
+        line: app.editor.scroll,
+        col: 0,
+    });
+    for (i, line) in app.editor.lines().iter().enumerate().skip(app.editor.scroll) {
+        if y >= bottom {
+            break;
+        }
+        let rows = if app.wrap { usize::from(bottom - y) } else { 1 };
+        let pane = Pane {
+            x: inner.x + g,
+            width,
+            hscroll,
+            bottom,
         };
-        let line_end = line_start + line.len();
-        // The diagnostics touching this line, found once; each character then looks only at these.
-        let worst = app.diagnostics_in(line_start, line_end).map(|d| d.severity).max();
-        let (from, to) = visible_bytes(line, hscroll, width);
-        let here: Vec<&crate::lang::Diagnostic> = app.diagnostics_in(line_start + from, line_start + to).collect();
-        let (mark, mark_style) = match worst {
-            _ if app.muted_lines.contains(&i) => ("✕", Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
-            Some(Severity::Error) => ("●", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Some(Severity::Warning) => ("▲", Style::new().fg(Color::Yellow)),
-            None => (" ", Style::new()),
-        };
-        let num_style = if i == cursor.line {
-            Style::new().fg(Color::White)
-        } else {
-            Style::new().fg(Color::DarkGray)
-        };
-        buf.set_string(inner.x, y, format!("{:>digits$}", i + 1), num_style);
-        let (change, change_style) = super::preview::mark(app, i);
-        buf.set_string(inner.x + g - 4, y, change, change_style);
-        buf.set_string(inner.x + g - 3, y, mark, mark_style);
-        let (chain, chain_style) = chain_cell(app, i);
-        buf.set_string(inner.x + g - 2, y, chain, chain_style);
-        buf.set_string(inner.x + g - 1, y, "│", Style::new().fg(Color::DarkGray));
-        let classes = classes(line, hscroll, width, app);
-        let mut class_at = classes.iter().peekable();
-        let mut x = 0usize;
-        let mut cut = false;
-        for (col, (byte, ch)) in line.char_indices().enumerate() {
-            let w = ch.width().unwrap_or(0);
-            if x + w > hscroll + width {
+        draw_gutter(app, i, line_start, line.len(), (inner.x, y, g), buf);
+        y = draw_line(app, i, line, line_start, &pane, (y, rows), buf) + 1;
+        line_start += line.len() + 1;
+    }
+}
+
+/// Where a line's text goes: the column it starts at, its width, the columns scrolled off, and the last row + 1.
+struct Pane {
+    x: u16,
+    width: usize,
+    hscroll: usize,
+    bottom: u16,
+}
+
+/// The gutter of line `i`: its number, the preview's mark, the error mark, the chain's meter, the bar.
+fn draw_gutter(app: &App, i: usize, start: usize, len: usize, (x, y, g): (u16, u16, u16), buf: &mut Buffer) {
+    let digits = g as usize - 4;
+    let worst = app.diagnostics_in(start, start + len).map(|d| d.severity).max();
+    let (mark, mark_style) = match worst {
+        _ if app.muted_lines.contains(&i) => ("✕", Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
+        Some(Severity::Error) => ("●", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
+        Some(Severity::Warning) => ("▲", Style::new().fg(Color::Yellow)),
+        None => (" ", Style::new()),
+    };
+    let num_style = if i == app.editor.cursor().line {
+        Style::new().fg(Color::White)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    buf.set_string(x, y, format!("{:>digits$}", i + 1), num_style);
+    let (change, change_style) = super::preview::mark(app, i);
+    buf.set_string(x + g - 4, y, change, change_style);
+    buf.set_string(x + g - 3, y, mark, mark_style);
+    let (chain, chain_style) = chain_cell(app, i);
+    buf.set_string(x + g - 2, y, chain, chain_style);
+    buf.set_string(x + g - 1, y, "│", Style::new().fg(Color::DarkGray));
+}
+
+/// Draw one buffer line from row `y`, over at most `rows` rows (more than one when wrapping). Returns the last row
+/// it used.
+fn draw_line(
+    app: &App,
+    i: usize,
+    line: &str,
+    line_start: usize,
+    p: &Pane,
+    (mut y, rows): (u16, usize),
+    buf: &mut Buffer,
+) -> u16 {
+    let selection = app.editor.selection();
+    let span = p.width * rows;
+    let (from, to) = visible_bytes(line, p.hscroll, span);
+    let here: Vec<&crate::lang::Diagnostic> = app.diagnostics_in(line_start + from, line_start + to).collect();
+    let classes = classes(line, p.hscroll, span, app);
+    let mut class_at = classes.iter().peekable();
+    let bar = Style::new().fg(Color::DarkGray);
+    let (mut x, mut cut) = (0usize, false);
+    for (col, (byte, ch)) in line.char_indices().enumerate() {
+        let w = ch.width().unwrap_or(0);
+        if x + w > p.hscroll + p.width {
+            // Wrapping: on to the next row, marked in the gutter; otherwise the rest is past the edge.
+            if !app.wrap || y + 1 >= p.bottom {
                 cut = true;
                 break;
             }
-            // Classes come in order, so the one for this byte is found by walking along with it.
-            while class_at.peek().is_some_and(|(r, _)| r.end <= byte) {
-                class_at.next();
+            y += 1;
+            x = 0;
+            buf.set_string(p.x - 1, y, "↪", bar);
+        }
+        // Classes come in order, so the one for this byte is found by walking along with it.
+        while class_at.peek().is_some_and(|(r, _)| r.end <= byte) {
+            class_at.next();
+        }
+        if x >= p.hscroll {
+            let class = class_at
+                .peek()
+                .filter(|(r, _)| r.contains(&byte))
+                .map_or(Class::Plain, |(_, c)| *c);
+            let mut st = style(class);
+            let pos = super::super::editor::Pos { line: i, col };
+            if selection.is_some_and(|(a, b)| a <= pos && pos < b) {
+                st = st.add_modifier(Modifier::REVERSED);
             }
-            if x >= hscroll {
-                let class = class_at
-                    .peek()
-                    .filter(|(r, _)| r.contains(&byte))
-                    .map_or(Class::Plain, |(_, c)| *c);
-                let mut st = style(class);
-                let pos = super::super::editor::Pos { line: i, col };
-                if selection.is_some_and(|(a, b)| a <= pos && pos < b) {
-                    st = st.add_modifier(Modifier::REVERSED);
-                }
-                let at = line_start + byte;
-                if let Some(d) = here
-                    .iter()
-                    .find(|d| at >= d.span.start && at < d.span.end.max(d.span.start + 1))
-                {
-                    let c = if d.is_error() { Color::Red } else { Color::Yellow };
-                    st = st.add_modifier(Modifier::UNDERLINED).underline_color(c).fg(c);
-                }
-                let cx = inner.x + g + (x - hscroll) as u16;
-                buf.set_string(cx, y, ch.to_string(), st);
+            let at = line_start + byte;
+            if let Some(d) = here
+                .iter()
+                .find(|d| at >= d.span.start && at < d.span.end.max(d.span.start + 1))
+            {
+                let c = if d.is_error() { Color::Red } else { Color::Yellow };
+                st = st.add_modifier(Modifier::UNDERLINED).underline_color(c).fg(c);
             }
-            x += w;
+            buf.set_string(p.x + (x - p.hscroll) as u16, y, ch.to_string(), st);
         }
-        // An error at the end of a line (a missing value) still gets a mark to see.
-        if let Some(d) = here
-            .iter()
-            .find(|d| d.is_error() && d.span.start == line_end && d.span.end <= line_end + 1)
-            && x >= hscroll
-            && x - hscroll < width
-        {
-            let _ = d;
-            buf.set_string(inner.x + g + (x - hscroll) as u16, y, "◂", Style::new().fg(Color::Red));
-        }
-        // Text past either edge is marked, so nothing is hidden without a sign.
-        let edge = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-        if cut {
-            buf.set_string(inner.x + inner.width.saturating_sub(1), y, "›", edge);
-        }
-        if hscroll > 0 && !line.is_empty() {
-            buf.set_string(inner.x + g - 1, y, "‹", edge);
-        }
-        line_start = line_end + 1;
+        x += w;
     }
+    let line_end = line_start + line.len();
+    // An error at the end of a line (a missing value) still gets a mark to see.
+    if here
+        .iter()
+        .any(|d| d.is_error() && d.span.start == line_end && d.span.end <= line_end + 1)
+        && x >= p.hscroll
+        && x - p.hscroll < p.width
+    {
+        buf.set_string(p.x + (x - p.hscroll) as u16, y, "◂", Style::new().fg(Color::Red));
+    }
+    // Text past either edge is marked, so nothing is hidden without a sign.
+    let edge = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    if cut {
+        buf.set_string(p.x + p.width.saturating_sub(1) as u16, y, "›", edge);
+    }
+    if p.hscroll > 0 && !line.is_empty() {
+        buf.set_string(p.x - 1, y, "‹", edge);
+    }
+    y
 }
 
 /// Lines longer than this are highlighted only around what is visible.
@@ -232,9 +265,62 @@ pub fn horizontal_scroll(app: &App, width: usize) -> usize {
 pub fn cursor_position(app: &App, text: Rect) -> (u16, u16) {
     let c = app.editor.cursor();
     let x = cursor_column(app);
+    if app.wrap {
+        let width = usize::from(text.width).max(1);
+        let above: usize = (app.editor.scroll..c.line)
+            .map(|l| wrapped_rows(&app.editor.lines()[l], width))
+            .sum();
+        let (row, col) = wrapped_at(&app.editor.lines()[c.line], c.col, width);
+        let y = (above + row).min(usize::from(text.height.saturating_sub(1)));
+        return (text.x + col as u16, text.y + y as u16);
+    }
     let x = x - horizontal_scroll(app, text.width as usize);
     (
         text.x + x as u16,
         text.y + (c.line.saturating_sub(app.editor.scroll)) as u16,
     )
+}
+
+/// Rows a line takes when wrapped at `width` cells (wide characters are not split).
+pub fn wrapped_rows(line: &str, width: usize) -> usize {
+    wrapped_at(line, line.chars().count(), width).0 + 1
+}
+
+/// The row and cell of character `col` of a line wrapped at `width` cells, as `draw_line` lays it out.
+fn wrapped_at(line: &str, col: usize, width: usize) -> (usize, usize) {
+    let (mut row, mut x) = (0, 0);
+    for ch in line.chars().take(col) {
+        let w = ch.width().unwrap_or(0);
+        if x + w > width {
+            row += 1;
+            x = 0;
+        }
+        x += w;
+    }
+    // A cursor right after a full row sits at the start of the next.
+    if x >= width && col < line.chars().count() {
+        let next = line.chars().nth(col).map_or(0, |c| c.width().unwrap_or(0));
+        if x + next > width {
+            return (row + 1, 0);
+        }
+    }
+    (row, x)
+}
+
+/// With soft wrap on, scroll down until the cursor's row fits in a pane of `height` rows.
+pub fn fit_wrapped(app: &mut App, width: usize, height: usize) {
+    if !app.wrap || width == 0 {
+        return;
+    }
+    let c = app.editor.cursor();
+    loop {
+        let above: usize = (app.editor.scroll..c.line)
+            .map(|l| wrapped_rows(&app.editor.lines()[l], width))
+            .sum();
+        let (row, _) = wrapped_at(&app.editor.lines()[c.line], c.col, width);
+        if above + row < height || app.editor.scroll >= c.line {
+            break;
+        }
+        app.editor.scroll += 1;
+    }
 }
