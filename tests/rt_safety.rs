@@ -101,6 +101,38 @@ fn swaps_crossfades_glides_and_retirements_never_allocate_on_the_audio_path() {
 }
 
 #[test]
+fn chain_meters_the_tapped_scope_mutes_and_solos_never_allocate_on_the_audio_path() {
+    let (mut session, mut engine) = Session::new(LiveConfig::default());
+    let src = "lfo = sine 3\nsaw 110 -> lowpass 800+lfo*300 -> gain 0.2 -> out\nsine 220 -> gain 0.1 -> out.left\nnoise -> gain 0.02 -> pan 0.3 -> out\n";
+    session.reload(src).expect("loads");
+    let mut buf = vec![0.0f32; 2 * 256];
+    let mut peaks = Vec::new();
+    reset_violation_count();
+    for round in 0..80 {
+        match round % 10 {
+            // The scope follows the cursor over every line and column, then pins to the master.
+            0..=5 => {
+                let _ = session.scope_at(Some((round % 5 + 1, round % 17)));
+            }
+            6 => {
+                let _ = session.scope_at(None);
+            }
+            7 => {
+                let _ = session.toggle_chain(2 + round % 3, round % 20 == 7);
+            }
+            _ => {}
+        }
+        for _ in 0..8 {
+            assert_no_alloc(|| engine.process(&mut buf));
+            session.tick();
+        }
+        session.chain_peaks(&mut peaks);
+    }
+    assert_eq!(violation_count(), 0);
+    assert_eq!(peaks.len(), 3, "three chains metered");
+}
+
+#[test]
 fn every_box_is_freed_on_the_control_thread_not_the_audio_thread() {
     let (mut session, mut engine) = Session::new(LiveConfig::default());
     let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
