@@ -42,3 +42,38 @@ fn the_readme_names_every_node() {
         .collect();
     assert!(missing.is_empty(), "the README never mentions {missing:?}");
 }
+
+#[test]
+fn the_readme_key_table_has_every_stage_key() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let table: String = readme
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(table.contains("Alt-Enter"), "the key table lacks Alt-Enter");
+    for key in [
+        "Ctrl-Enter",
+        "F7",
+        "F8",
+        "F9",
+        "F10",
+        "Alt-Z",
+        "F3",
+        "F4",
+        "F5 / F6",
+        "Esc",
+        "Ctrl-P",
+    ] {
+        assert!(table.contains(&format!("| {key}")), "the key table lacks {key}");
+    }
+    for topic in [
+        "### Performing",
+        "Preflight",
+        "Evaluate one chain",
+        "Mute and solo",
+        "The scope",
+    ] {
+        assert!(readme.contains(topic), "the tour lacks {topic}");
+    }
+}
