@@ -128,8 +128,9 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         // Editors write in several steps; wait for them to settle.
         if dirty.is_some_and(|t| t.elapsed() > Duration::from_millis(30)) {
             dirty = None;
+            // A version preflight held back for loudness lands when the same text is saved again.
             if let Ok(src) = read_settled(&opts.patch)
-                && src != last
+                && (src != last || session.holding())
             {
                 if src.trim().is_empty() && !last.trim().is_empty() {
                     // Most often a save caught half-way: silence only if the file stays empty.
@@ -326,7 +327,14 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
         Err(diags) => {
             say_err!("{}", render_all(&diags, &name, src));
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            say!("v{} keeps playing: {name} has {errors} error(s)", session.version());
+            if session.holding() {
+                say!(
+                    "v{} keeps playing: the new version is held back (save it again to land it, fading in over 1 s)",
+                    session.version()
+                );
+            } else {
+                say!("v{} keeps playing: {name} has {errors} error(s)", session.version());
+            }
         }
     }
     false

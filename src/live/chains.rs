@@ -142,6 +142,11 @@ impl Session {
         })
     }
 
+    /// Whether preflight holds a loud version back, to land if the same text is sent again.
+    pub fn holding(&self) -> bool {
+        self.held.is_some()
+    }
+
     /// The text of the version playing.
     pub fn playing_src(&self) -> &Arc<str> {
         &self.playing.src

@@ -335,3 +335,20 @@ fn saves_caught_half_way_never_play_silence_and_an_emptied_file_waits_a_second()
         "silence went live after a second: {lines:?}"
     );
 }
+
+#[test]
+fn headless_holds_a_blast_back_and_lands_it_when_the_same_text_is_saved_again() {
+    use crate::common::{captured_bytes, captured_left_from, rms};
+    let h = Headless::start("preflight", "sine 220 -> gain 0.1 -> out\n", ALSA_FILE, &[]);
+    h.wait_for("v1 ok");
+    let blast = "sine 220 -> gain 0.1 -> out\nnoise -> gain 1000 -> out\n";
+    std::fs::write(h.dir.join("p.syn"), blast).unwrap();
+    h.wait_for("held back: this version would jump");
+    h.wait_for("save it again to land it");
+    let from = captured_bytes(&h.dir);
+    h.wait_audio(0.5);
+    let x = captured_left_from(&h.dir, from, 24_000);
+    assert!((rms(&x) - 0.0707).abs() < 0.01, "the sine plays on alone: {}", rms(&x));
+    std::fs::write(h.dir.join("p.syn"), blast).unwrap();
+    h.wait_for("v2 ok");
+}
