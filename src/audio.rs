@@ -6,6 +6,7 @@ pub mod capture_device;
 #[cfg(feature = "cpal")]
 pub mod cpal_backend;
 pub mod device_thread;
+pub mod midi_file;
 #[cfg(feature = "midi")]
 pub mod midi_ports;
 pub mod null;

@@ -50,6 +50,18 @@ pub fn export(path: &Path, src: &str, lang: Option<Lang>) -> Result<String, Stri
     let name = path.display().to_string();
     if lang.unwrap_or_else(|| Lang::detect(src)) != Lang::Synchrolang {
         let checked = compile::check_as(src, Lang::Patch).map_err(|d| render_all(&d, &name, src))?;
+        if let Some(n) = checked
+            .spec
+            .nodes
+            .iter()
+            .find(|n| matches!(n.kind, "midi" | "cc" | "bend"))
+        {
+            return Err(format!(
+                "{name}: `{}` has no counterpart among the original's nodes (its MIDI nodes are monophonic and \
+                 untimed), so a patch played from a keyboard cannot be exported",
+                n.kind
+            ));
+        }
         return Ok(compile::export::native(&checked.spec));
     }
     let table = crate::lang::synchrolang::parse(src)

@@ -13,6 +13,7 @@ pub mod schedule;
 pub mod suggest;
 pub mod synchrolang;
 pub mod synchrolang_io;
+pub mod voices;
 
 pub use build::{Settings, build, build_linked};
 pub use graph::{GraphSpec, NodeSpec, Source};
@@ -57,7 +58,14 @@ pub fn check_as(src: &str, lang: Lang) -> Result<Checked, Vec<Diagnostic>> {
             // Every error at once: the syntax errors, then whatever the statements that parsed have wrong.
             let (patch, mut syntax) = lang::parser::parse_all(src);
             match resolve::resolve(&patch) {
-                Ok(resolved) if syntax.is_empty() => resolved,
+                Ok((mut spec, w)) if syntax.is_empty() => {
+                    if let Err(d) = voices::expand(&mut spec) {
+                        syntax.extend(w);
+                        syntax.push(d);
+                        return Err(syntax);
+                    }
+                    (spec, w)
+                }
                 Ok((_, more)) | Err(more) => {
                     syntax.extend(more);
                     return Err(syntax);

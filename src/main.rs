@@ -148,6 +148,9 @@ enum Command {
         /// No limiter, DC blocker or soft start: the graph's output exactly.
         #[arg(long)]
         raw: bool,
+        /// Play a Standard MIDI File (format 0 or 1) into the patch's `midi`, `cc` and `bend` nodes.
+        #[arg(long, value_name = "SONG.mid")]
+        midi: Option<PathBuf>,
         #[command(flatten)]
         files: FileArgs,
     },
@@ -223,6 +226,7 @@ fn run(command: Command) -> Result<ExitCode> {
             buffer_size,
             seed,
             raw,
+            midi,
             files,
         } => {
             files.apply()?;
@@ -231,7 +235,18 @@ fn run(command: Command) -> Result<ExitCode> {
             } else {
                 MasterConfig::protected()
             };
-            render(&patch, &out, seconds, (sample_rate, buffer_size as usize, seed), master)
+            let song = match midi {
+                Some(m) => Some(synchrotron_tui::audio::midi_file::load(&m, sample_rate).map_err(anyhow::Error::msg)?),
+                None => None,
+            };
+            render(
+                &patch,
+                &out,
+                seconds,
+                (sample_rate, buffer_size as usize, seed),
+                master,
+                song,
+            )
         }
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
@@ -352,7 +367,14 @@ fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
     }
 }
 
-fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master: MasterConfig) -> Result<ExitCode> {
+fn render(
+    path: &Path,
+    out: &Path,
+    seconds: f64,
+    rate: (u32, usize, u64),
+    master: MasterConfig,
+    song: Option<Vec<synchrotron_tui::audio::midi_file::Timed>>,
+) -> Result<ExitCode> {
     let (sample_rate, buffer_size, seed) = rate;
     let frames = (seconds * f64::from(sample_rate)).round() as usize;
     check_output(path, out, frames as u64, sample_rate)?;
@@ -388,9 +410,13 @@ fn render(path: &Path, out: &Path, seconds: f64, rate: (u32, usize, u64), master
     // WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
     let slice = buffer_size.max(1) * (sample_rate as usize / buffer_size.max(1)).max(1);
     let (mut done, mut peak) = (0, 0f32);
+    let mut player = song.map(|s| synchrotron_tui::audio::midi_file::Player::new(s, -1));
     while done < frames {
         let n = slice.min(frames - done);
-        let samples = offline::render(&mut engine, n, buffer_size);
+        let samples = match &mut player {
+            Some(p) => offline::render_fed(&mut engine, n, buffer_size, done as u64, &mut |end| p.send_until(end)),
+            None => offline::render(&mut engine, n, buffer_size),
+        };
         peak = samples.iter().fold(peak, |m, s| m.max(s.abs()));
         wav.write(&samples).with_context(cannot_write)?;
         synchrotron_tui::dsp::io::wait_written();

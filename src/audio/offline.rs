@@ -13,6 +13,25 @@ pub fn render(engine: &mut Engine, frames: usize, buffer_size: usize) -> Vec<f32
     out
 }
 
+/// As `render`, from frame `start` of the render, calling `before(end)` ahead of each buffer with the frame the
+/// buffer ends at (a MIDI file's player sends what plays in it).
+pub fn render_fed(
+    engine: &mut Engine,
+    frames: usize,
+    buffer_size: usize,
+    start: u64,
+    before: &mut dyn FnMut(u64),
+) -> Vec<f32> {
+    let mut out = vec![0.0; frames * 2];
+    let mut at = start;
+    for chunk in out.chunks_mut(buffer_size.max(1) * 2) {
+        at += (chunk.len() / 2) as u64;
+        before(at);
+        engine.process(chunk);
+    }
+    out
+}
+
 /// The most stereo frames one 32-bit float WAV holds: its size fields are 32 bits (4 GiB), about 3 h 6 min at
 /// 48 kHz. `render` refuses longer renders up front rather than write a file with wrapped sizes.
 pub const WAV_MAX_FRAMES: u64 = (u32::MAX as u64 - 44) / 8;

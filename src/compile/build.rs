@@ -139,7 +139,7 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         proc,
         inputs,
         consts,
-        outs: vec![[0.0; MAX_BLOCK]; def.outputs.len()],
+        outs: vec![[0.0; MAX_BLOCK]; crate::dsp::keys::defs::output_blocks(def, &node.settings)],
         from: None,
         fault: None,
         fade_in: FadeIn::new(main),

@@ -86,6 +86,17 @@ impl GraphSpec {
     }
 }
 
+/// An output's name; a `midi` source's voices are numbered (`gate#3`, and `amp#3`, the allocator's fade).
+fn port_name(n: &NodeSpec, port: usize) -> String {
+    let outputs = n.def().outputs;
+    if n.kind == "midi" {
+        let per = crate::dsp::keys::PER_VOICE;
+        let name = outputs.get(port % per).copied().unwrap_or("amp");
+        return format!("{name}#{}", port / per);
+    }
+    outputs.get(port).copied().unwrap_or("?").to_string()
+}
+
 impl fmt::Display for GraphSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "bpm {}", self.bpm)?;
@@ -98,8 +109,7 @@ impl fmt::Display for GraphSpec {
                 match s {
                     Source::Const(v) => write!(f, " {name}={v}")?,
                     Source::Node { node, port } => {
-                        let pname = self.nodes[*node].def().outputs.get(*port).copied().unwrap_or("?");
-                        write!(f, " {name}<-{node}.{pname}")?;
+                        write!(f, " {name}<-{node}.{}", port_name(&self.nodes[*node], *port))?;
                     }
                 }
             }

@@ -4,7 +4,7 @@
 //! `process` runs on the audio thread.
 
 use super::mix::{Binary, Op};
-use super::registry::{MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO, Unit};
+use super::node_def::{MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO, Unit};
 use super::{Block, Ctx, MAX_BLOCK, Processor, input, map2, output};
 
 /// 2π as NumPy sees it in float32 arithmetic (a Python float meeting a float32 becomes float32).

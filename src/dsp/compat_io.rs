@@ -7,7 +7,7 @@ use super::io::{Debug, WavOut};
 use super::midi::input::MidiIn;
 use super::midi::looper::Looper;
 use super::midi::nodes::{Arpeggiator, Chord, Midi, Sequence, Strum, transposer};
-use super::registry::{BuildCtx, MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO};
+use super::node_def::{BuildCtx, MONO as OUT, NodeDef, ParamDef, ParamKind, STEREO};
 use super::soundfont::{self, Font};
 use crate::files;
 

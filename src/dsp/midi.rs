@@ -104,6 +104,10 @@ impl<'a> Writer<'a> {
         Self { block, count: 0 }
     }
 
+    pub fn has_room(&self) -> bool {
+        self.count < MAX_EVENTS
+    }
+
     /// False when the block is full; the event is dropped (MAX_EVENTS in one 64-frame block is far beyond playing).
     pub fn push(&mut self, pos: usize, m: Msg) -> bool {
         if self.count >= MAX_EVENTS {

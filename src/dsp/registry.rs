@@ -1,7 +1,6 @@
 //! The node registry: every node's name, ports, defaults, ranges, help, and how to build its processor.
 //! The compiler resolves names here; the grammar knows none of them. Pure data, any thread.
 
-use super::Processor;
 use super::delay::Delay;
 use super::env::{Adsr, Perc};
 use super::filter::{BAND, HIGH, LOW, Svf};
@@ -11,127 +10,7 @@ use super::osc::{Osc, Shape};
 use super::reverb::Reverb;
 use super::time::{Clock, SampleHold, Seq, Slew};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    None,
-    Hz,
-    Seconds,
-    Beats,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamKind {
-    /// An audio-rate input: a number, a signal or an expression.
-    Signal,
-    /// A number fixed when the node is built (e.g. a delay's longest time).
-    Setting,
-    /// A list of numbers and rests.
-    List,
-    /// One of a few names.
-    Choice(&'static [&'static str]),
-    /// A MIDI input: a block of timestamped events, wired like a signal (Synchrolang nodes only).
-    Midi,
-    /// Text fixed when the node is built, such as a file path or a chord name (Synchrolang nodes only).
-    Text(&'static str),
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct ParamDef {
-    pub name: &'static str,
-    pub kind: ParamKind,
-    pub default: f32,
-    pub min: f32,
-    pub max: f32,
-    pub unit: Unit,
-    pub help: &'static str,
-}
-
-/// What a processor is built from. Signal inputs arrive at run time; everything else is here.
-pub struct BuildCtx<'a> {
-    /// The node's identity (`syn:name` for Synchrolang nodes), for nodes that show themselves by name.
-    pub key: &'a str,
-    pub sample_rate: f32,
-    pub seed: u64,
-    /// Values of `Setting` params, in declaration order among settings.
-    pub settings: &'a [f32],
-    pub list: &'a [Option<f32>],
-    pub choice: usize,
-    /// Which signal inputs are wired to another node (rather than constants).
-    pub wired: &'a [bool],
-    /// Values of `Text` params, in declaration order among them.
-    pub text: &'a [String],
-}
-
-pub struct NodeDef {
-    pub name: &'static str,
-    pub help: &'static str,
-    pub params: &'static [ParamDef],
-    pub outputs: &'static [&'static str],
-    /// The parameter a chain feeds (`a -> b` sets b's main input).
-    pub main_input: Option<&'static str>,
-    /// The parameter a bare first argument sets (`lowpass 800`).
-    pub positional: Option<&'static str>,
-    /// When the positional value carries a Hz unit it sets this parameter instead (`clock 8hz`).
-    pub hz_param: Option<&'static str>,
-    /// Internal nodes made by the compiler (arithmetic, sums); not listed or callable.
-    pub hidden: bool,
-    /// One of the original Synchrotron's nodes: only Synchrolang scripts can create it.
-    pub compat: bool,
-    /// Its outputs carry MIDI events, not samples.
-    pub midi_out: bool,
-    pub build: fn(&BuildCtx) -> Box<dyn Processor>,
-}
-
-/// Definitions are identified by name.
-impl PartialEq for NodeDef {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl std::fmt::Debug for NodeDef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NodeDef({})", self.name)
-    }
-}
-
-impl NodeDef {
-    pub fn param(&self, name: &str) -> Option<(usize, &ParamDef)> {
-        self.params.iter().enumerate().find(|(_, p)| p.name == name)
-    }
-
-    pub fn output(&self, name: &str) -> Option<usize> {
-        self.outputs.iter().position(|o| *o == name)
-    }
-
-    /// Parameters wired at run time (signals and MIDI), in input order.
-    pub fn signals(&self) -> impl Iterator<Item = &ParamDef> {
-        self.params
-            .iter()
-            .filter(|p| matches!(p.kind, ParamKind::Signal | ParamKind::Midi))
-    }
-
-    /// A node with no outputs that still does something (writes a file, shows values): always built.
-    pub fn is_sink(&self) -> bool {
-        self.outputs.is_empty()
-    }
-
-    pub fn is_stereo(&self) -> bool {
-        self.outputs == ["left", "right"]
-    }
-}
-
-const fn sig(name: &'static str, default: f32, min: f32, max: f32, unit: Unit, help: &'static str) -> ParamDef {
-    ParamDef {
-        name,
-        kind: ParamKind::Signal,
-        default,
-        min,
-        max,
-        unit,
-        help,
-    }
-}
+pub use super::node_def::{BuildCtx, MONO, NodeDef, ParamDef, ParamKind, STEREO, Unit, sig};
 
 const IN: ParamDef = sig("in", 0.0, -1e9, 1e9, Unit::None, "the signal to process");
 const FREQ: ParamDef = sig(
@@ -142,8 +21,6 @@ const FREQ: ParamDef = sig(
     Unit::Hz,
     "frequency; accepts notes like a4",
 );
-pub(crate) const MONO: &[&str] = &["out"];
-pub(crate) const STEREO: &[&str] = &["left", "right"];
 
 macro_rules! osc {
     ($name:literal, $shape:expr, $help:literal, $params:expr) => {
@@ -530,7 +407,12 @@ pub static DIRECTIVES: &[(&str, &str)] = &[(
 
 /// A node of the patch language (native or internal).
 pub fn lookup(name: &str) -> Option<&'static NodeDef> {
-    NODES.iter().find(|n| n.name == name)
+    native().find(|n| n.name == name)
+}
+
+/// The patch language's nodes: ours, then the keyboard's.
+fn native() -> impl Iterator<Item = &'static NodeDef> {
+    NODES.iter().chain(super::keys::defs::NODES)
 }
 
 /// Any node a graph can hold, including the original Synchrotron's.
@@ -540,7 +422,7 @@ pub fn lookup_any(name: &str) -> Option<&'static NodeDef> {
 
 /// Nodes a user can call, in reference order.
 pub fn public() -> impl Iterator<Item = &'static NodeDef> {
-    NODES.iter().filter(|n| !n.hidden)
+    native().filter(|n| !n.hidden)
 }
 
 #[cfg(test)]
@@ -550,7 +432,7 @@ mod tests {
 
     #[test]
     fn every_definition_is_consistent() {
-        for def in NODES.iter().chain(crate::dsp::compat::all()) {
+        for def in native().chain(crate::dsp::compat::all()) {
             for p in [def.main_input, def.positional, def.hz_param].into_iter().flatten() {
                 assert!(def.param(p).is_some(), "{}: `{p}` is not a parameter", def.name);
             }
@@ -566,8 +448,7 @@ mod tests {
                 );
             }
             assert!(!def.outputs.is_empty() || def.compat, "{}", def.name);
-            let names: Vec<&str> = NODES
-                .iter()
+            let names: Vec<&str> = native()
                 .chain(crate::dsp::compat::all())
                 .map(|n| n.name)
                 .filter(|n| *n == def.name)
@@ -580,8 +461,7 @@ mod tests {
     fn every_processor_builds_and_runs_at_several_rates() {
         for sr in [22_050.0, 48_000.0, 192_000.0] {
             // WavFileNode would write `output.wav` here; tests/integration/midi.rs covers it in a temporary folder.
-            for def in NODES
-                .iter()
+            for def in native()
                 .chain(crate::dsp::compat::all())
                 .filter(|d| d.name != "WavFileNode")
             {
@@ -606,7 +486,7 @@ mod tests {
                 let mut proc = (def.build)(&ctx);
                 let block: Block = std::array::from_fn(|i| (i as f32 * 0.37).sin());
                 let ins: Vec<&[f32]> = (0..inputs).map(|_| &block[..]).collect();
-                let mut outs = vec![[0.0; MAX_BLOCK]; def.outputs.len()];
+                let mut outs = vec![[0.0; MAX_BLOCK]; crate::dsp::keys::defs::output_blocks(def, &settings)];
                 for _ in 0..50 {
                     proc.process(&Ctx::new(sr, MAX_BLOCK, 0.0, 120.0), &ins, &mut outs);
                 }

@@ -169,9 +169,9 @@ fn wide_and_baseline_kernels_give_the_same_samples() {
             let how = (SR, 100, 3);
             let wide = render_simd(src, 1.5, how, master, Simd::best());
             let base = render_simd(src, 1.5, how, master, Simd::BASELINE);
-            // A script playing the audio input is silent without one.
+            // A script playing the audio input is silent without one, a keyboard patch without notes.
             assert!(
-                rms(&wide.left) > 1e-4 || src.contains("RecordingNode"),
+                rms(&wide.left) > 1e-4 || src.contains("RecordingNode") || src.contains("= midi"),
                 "silent:\n{src}"
             );
             let same =

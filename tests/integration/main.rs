@@ -18,6 +18,7 @@ mod hostile_process;
 #[cfg(feature = "cpal")]
 mod hostile_tui;
 mod hotswap;
+mod keys;
 mod midi;
 mod original;
 mod preflight;

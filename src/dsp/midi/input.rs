@@ -15,11 +15,13 @@ const RING: usize = 1024;
 /// A message later than this many frames is placed by a fresh anchor instead (clock drift, a stalled device).
 const LATE_LIMIT: i64 = 4096;
 
-/// A message and when it happened, in microseconds on the hub's clock (`now_micros`).
+/// A message and when it happened, in microseconds on the hub's clock (`now_micros`), or (offline, from a MIDI
+/// file) the exact frame it plays at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamped {
     pub micros: u64,
     pub msg: Msg,
+    pub frame: Option<u64>,
 }
 
 struct Sub {
@@ -50,8 +52,33 @@ pub fn send(port: i32, micros: u64, bytes: &[u8]) {
     let mut subs = SUBS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     subs.retain(|s| !s.tx.is_abandoned());
     for s in subs.iter_mut().filter(|s| port == ANY_PORT || s.port == port) {
-        let _ = s.tx.push(Stamped { micros, msg });
+        let _ = s.tx.push(Stamped {
+            micros,
+            msg,
+            frame: None,
+        });
     }
+}
+
+/// Deliver a message to play at exactly `frame` of the render (offline: a MIDI file) to the nodes listening on
+/// `port` (`ANY_PORT`: all). Sent a little ahead of the render, never from the audio thread. Returns false when a
+/// listener's queue is full (send the rest later).
+pub fn send_at_frame(port: i32, frame: u64, bytes: &[u8]) -> bool {
+    let Some(msg) = Msg::from_bytes(bytes) else { return true };
+    let mut subs = SUBS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    subs.retain(|s| !s.tx.is_abandoned());
+    let hears = |s: &Sub| port == ANY_PORT || s.port == port;
+    if subs.iter().any(|s| hears(s) && s.tx.slots() == 0) {
+        return false;
+    }
+    for s in subs.iter_mut().filter(|s| hears(s)) {
+        let _ = s.tx.push(Stamped {
+            micros: frame,
+            msg,
+            frame: Some(frame),
+        });
+    }
+    true
 }
 
 /// A new ring for a node listening on `port`. Control thread (while building a graph).
@@ -106,6 +133,36 @@ impl MidiIn {
     }
 }
 
+impl MidiIn {
+    /// The next message that plays in this block of `n` frames, with its position in the block. Real-time.
+    pub fn poll(&mut self, n: u64) -> Option<(usize, Msg)> {
+        while let Ok(s) = self.rx.peek().copied() {
+            if s.frame.is_none() && self.skip_through.is_some_and(|t| s.micros <= t) {
+                let _ = self.rx.pop();
+                continue;
+            }
+            let at = match s.frame {
+                Some(f) => f.max(self.frame),
+                None => self.frame_of(s.micros),
+            };
+            if at >= self.frame + n {
+                return None;
+            }
+            let _ = self.rx.pop();
+            if s.frame.is_none() {
+                self.last = Some(s.micros);
+            }
+            return Some((at.saturating_sub(self.frame) as usize, s.msg));
+        }
+        None
+    }
+
+    /// The block of `n` frames is done. Real-time.
+    pub fn advance(&mut self, n: u64) {
+        self.frame += n;
+    }
+}
+
 impl Processor for MidiIn {
     fn copy_state(&mut self, other: &dyn Processor) {
         if let Some(o) = other.as_any().downcast_ref::<Self>() {
@@ -122,19 +179,12 @@ impl Processor for MidiIn {
         let n = ctx.frames as u64;
         let Some(block) = outs.first_mut() else { return };
         let mut w = Writer::new(block);
-        while let Ok(s) = self.rx.peek().copied() {
-            if self.skip_through.is_some_and(|t| s.micros <= t) {
-                let _ = self.rx.pop();
-                continue;
-            }
-            let at = self.frame_of(s.micros);
-            if at >= self.frame + n {
-                break;
-            }
-            let _ = self.rx.pop();
-            self.last = Some(s.micros);
-            w.push(at.saturating_sub(self.frame) as usize, s.msg);
+        // A full block leaves the rest queued for the next one: late, never lost (a lost note-off sticks).
+        while w.has_room()
+            && let Some((pos, msg)) = self.poll(n)
+        {
+            w.push(pos, msg);
         }
-        self.frame += n;
+        self.advance(n);
     }
 }
