@@ -72,6 +72,38 @@ fn main() {
         );
     }
     taps(bench);
+    voices(bench);
+}
+
+/// A 16-voice patch (two saws, a resonant lowpass and an adsr per voice) holding an 8-note chord: the callback's
+/// share of real time.
+fn voices(bench: bool) {
+    use synchrotron_tui::dsp::midi::input::send_at_frame;
+    let src = "keys = midi poly=16 port=60\nenv = adsr keys.gate a=5ms d=200ms s=0.7 r=300ms\n(saw keys.freq) + (saw keys.freq*1.005) -> lowpass cutoff=1800 q=4 -> gain env*keys.vel*0.05 -> out\n";
+    let settings = Settings {
+        sample_rate: SR,
+        seed: 0,
+    };
+    let Ok((graph, _)) = compile::compile(src, &settings) else {
+        eprintln!("the voices patch does not compile");
+        std::process::exit(1);
+    };
+    let mut engine = Engine::new(graph, SR, MasterConfig::protected());
+    for (k, note) in [48u8, 52, 55, 59, 62, 64, 67, 71].into_iter().enumerate() {
+        send_at_frame(60, k as u64, &[0x90, note, 100]);
+    }
+    if !bench {
+        time(&mut engine, 1, 1);
+        return;
+    }
+    time(&mut engine, 750, 1);
+    let t = time(&mut engine, 7_500, 5);
+    let real_time = BLOCK as f64 / f64::from(SR);
+    println!(
+        "\n| 16 voices, 8-note chord (2 saws + lowpass + adsr each) | {:.1} µs per callback | {:.2}% of real time |",
+        t * 1e6,
+        100.0 * t / real_time
+    );
 }
 
 /// What the editor's listening costs on `patches/demo.syn`: the chains' meters and a scope tapped on a node (the

@@ -64,6 +64,10 @@ pub struct Engine {
     /// Each chain's peak over the meter window.
     peaks: taps::Peaks,
     scope_tap: Option<taps::ScopeTap>,
+    /// An external clock sets the tempo (the patch's `bpm` is then ignored).
+    tempo_locked: bool,
+    /// The transport is stopped: the beat stands still.
+    stopped: bool,
 }
 
 /// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
@@ -212,6 +216,8 @@ impl Engine {
             simd: Simd::best(),
             peaks: taps::Peaks::NEW,
             scope_tap: None,
+            tempo_locked: false,
+            stopped: false,
         }
     }
 
@@ -304,7 +310,9 @@ impl Engine {
             self.simd
                 .run(Interleave(&mut self.meter, &lr[0][..frames], &lr[1][..frames], out));
         }
-        self.frames += frames as u64;
+        if !self.stopped {
+            self.frames += frames as u64;
+        }
         if self.muted && !self.tails_cleared && self.master.is_silent() {
             self.current.reset();
             if let Some(f) = &mut self.fade {
@@ -384,6 +392,15 @@ impl Engine {
                 }
                 ToAudio::Volume(gain) => self.master.set_volume(gain),
                 ToAudio::Scope(tap) => self.scope_tap = tap,
+                ToAudio::Tempo(bpm) => {
+                    self.tempo_locked = true;
+                    self.set_tempo(bpm);
+                }
+                ToAudio::Locate(beat) => {
+                    self.beat_origin = beat;
+                    self.frames = 0;
+                }
+                ToAudio::Run(run) => self.stopped = !run,
                 ToAudio::Cancel { version } => {
                     if self.pending.as_ref().is_some_and(|s| s.version == version)
                         && let Some(swap) = self.pending.take()
@@ -419,6 +436,15 @@ impl Engine {
         Some(((to_next / bpf - 1e-6).ceil() as usize).max(1))
     }
 
+    /// A new tempo from this frame on; the beat carries on from where it is.
+    fn set_tempo(&mut self, bpm: f64) {
+        if bpm > 0.0 && bpm.is_finite() && bpm != self.bpm {
+            self.beat_origin = self.beat();
+            self.frames = 0;
+            self.bpm = bpm;
+        }
+    }
+
     fn install_pending(&mut self) {
         let Some(mut swap) = self.pending.take() else { return };
         std::mem::swap(&mut self.current, &mut swap.graph);
@@ -427,10 +453,8 @@ impl Engine {
             self.current.fade_in_new(swap.fade_frames);
         }
         self.current.adopt(&mut swap.graph, take, swap.glide_frames);
-        if self.current.bpm != self.bpm {
-            self.beat_origin = self.beat();
-            self.frames = 0;
-            self.bpm = self.current.bpm;
+        if !self.tempo_locked && self.current.bpm != self.bpm {
+            self.set_tempo(self.current.bpm);
         }
         self.version = swap.version;
         self.telemetry.store_version(swap.version);

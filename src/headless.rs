@@ -119,6 +119,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut volume_db = 0i32;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
+    let mut last_clock: Option<String> = None;
     while !stop.load(Ordering::Relaxed) {
         while let Ok(changed) = events.try_recv() {
             if changed {
@@ -200,6 +201,14 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         for fault in ev.faults {
             say!("{}", fault.describe());
+        }
+        // The clock's tempo only when it settles somewhere new (a tenth of a bpm), and when it is lost.
+        if let Some(c) = session.clock_status()
+            && Some(&c) != last_clock.as_ref()
+            && changed_enough(last_clock.as_deref(), &c)
+        {
+            say!("{c}");
+            last_clock = Some(c);
         }
         if last_debug.1.elapsed() >= Duration::from_millis(250) {
             let line = crate::dsp::io::debug_line();
@@ -338,6 +347,16 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a clock line is worth printing: any change of state, or a tempo (`clock 120.0`) a tenth of a bpm or
+/// more from the last one printed.
+fn changed_enough(last: Option<&str>, now: &str) -> bool {
+    let bpm = |s: &str| s.strip_prefix("clock ").and_then(|t| t.parse::<f64>().ok());
+    match (last.and_then(bpm), bpm(now)) {
+        (Some(a), Some(b)) => (a - b).abs() >= 0.1,
+        _ => true,
+    }
 }
 
 /// Open the device (or the null output) and start a session on it.

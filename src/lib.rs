@@ -14,6 +14,7 @@
 
 pub mod audio;
 pub mod cli;
+pub mod clock;
 pub mod compile;
 pub mod dsp;
 pub mod engine;

@@ -9,6 +9,7 @@ pub mod chains;
 pub mod evaluate;
 pub mod preflight;
 pub mod preview;
+pub mod transport;
 
 use crate::compile::mutes::{self, Mutes};
 use crate::compile::plan::{self, Counts};
@@ -34,6 +35,8 @@ pub struct LiveConfig {
     pub quantum_beats: f64,
     /// Try each version before sending it (see `preflight`). Off only to test the engine's own safety net.
     pub preflight: bool,
+    /// Follow an external MIDI clock (`--clock-in midi`).
+    pub clock_in: bool,
 }
 
 impl Default for LiveConfig {
@@ -45,6 +48,7 @@ impl Default for LiveConfig {
             fade: Duration::from_millis(20),
             quantum_beats: 0.0,
             preflight: true,
+            clock_in: false,
         }
     }
 }
@@ -142,6 +146,8 @@ pub struct Events {
     pub faults: Vec<Fault>,
     /// An armed version that was cancelled before it landed.
     pub cancelled: Option<u32>,
+    /// What an external clock did to the transport.
+    pub transport: Vec<crate::clock::follow::Transport>,
     pub freed: usize,
 }
 
@@ -157,6 +163,8 @@ pub struct Session {
     held: Option<std::sync::Arc<str>>,
     /// The RMS the last version sent had in its trial (before the master); 0 when it went untried.
     trial_rms: f32,
+    /// An external clock being followed.
+    clock: Option<transport::ClockIn>,
 }
 
 /// How a held-back loud version fades in when the performer saves it again.
@@ -209,6 +217,7 @@ impl Session {
             mutes: Mutes::default(),
             held: None,
             trial_rms: 0.0,
+            clock: config.clock_in.then(transport::ClockIn::listen),
         };
         (session, engine)
     }
@@ -365,6 +374,12 @@ impl Session {
         {
             events.cancelled = Some(*sent);
             self.in_flight = None;
+        }
+        if let Some(clock) = &mut self.clock {
+            for t in clock.drain() {
+                let _ = self.handle.send(transport::to_audio(t));
+                events.transport.push(t);
+            }
         }
         for (version, slot, kind) in faults {
             let (key, span, line) = self.node_of_slot(version, slot as usize);

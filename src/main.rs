@@ -63,8 +63,17 @@ struct PlayArgs {
     /// Do not open a sound card; run silently (for machines without one).
     #[arg(long)]
     no_audio: bool,
+    /// Follow an external clock: `midi` (24 ppqn, start/stop/continue, song position) on the app's MIDI port
+    /// `synchrotron-tui` and every port a node opened.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    clock_in: Option<ClockSource>,
     #[command(flatten)]
     files: FileArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ClockSource {
+    Midi,
 }
 
 /// Which files file nodes (SoundFontNode, WavFileNode) may use besides those in the patch's folder.
@@ -277,8 +286,13 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         glide: Duration::from_millis(args.glide),
         fade: Duration::from_millis(args.xfade),
         quantum_beats: args.quantize.unwrap_or(0.0),
+        clock_in: args.clock_in.is_some(),
         ..LiveConfig::default()
     };
+    #[cfg(feature = "midi")]
+    if args.clock_in.is_some() {
+        synchrotron_tui::audio::midi_ports::open_virtual_port();
+    }
     let opts = headless::Options {
         patch,
         live,

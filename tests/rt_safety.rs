@@ -133,6 +133,39 @@ fn chain_meters_the_tapped_scope_mutes_and_solos_never_allocate_on_the_audio_pat
 }
 
 #[test]
+fn keyboard_voices_controllers_and_a_flood_of_notes_never_allocate_on_the_audio_path() {
+    use synchrotron_tui::dsp::midi::input::send_at_frame;
+    let (mut session, mut engine) = Session::new(LiveConfig::default());
+    let src = "keys = midi poly=8 port=51\ncut = cc 74 min=300 max=5000 curve=exp port=51\nsaw keys.freq*(1+keys.bend/12) -> lowpass cutoff=cut -> gain (adsr keys.gate)*keys.vel*0.1 -> delay 0.2 -> out\n";
+    session.reload(src).expect("loads");
+    let mut buf = vec![0.0f32; 2 * 256];
+    engine.process(&mut buf);
+    session.tick();
+    reset_violation_count();
+    let mut frame = 256u64;
+    for round in 0..200u64 {
+        // About 10 000 messages a second: notes (stealing), pedal, wheel, controllers.
+        for k in 0..53u64 {
+            let note = ((round * 7 + k * 13) % 128) as u8;
+            let bytes = match k % 5 {
+                0 | 1 => [0x90, note, 100],
+                2 => [0x80, note, 0],
+                3 => [0xE0, (k % 128) as u8, (round % 128) as u8],
+                _ => [0xB0, [64, 74, 1][(k % 3) as usize], (round % 128) as u8],
+            };
+            send_at_frame(51, frame + k * 4, &bytes);
+        }
+        if round % 50 == 25 {
+            let _ = session.reload(&src.replace("lowpass", "highpass"));
+        }
+        assert_no_alloc(|| engine.process(&mut buf));
+        session.tick();
+        frame += 256;
+    }
+    assert_eq!(violation_count(), 0);
+}
+
+#[test]
 fn every_box_is_freed_on_the_control_thread_not_the_audio_thread() {
     let (mut session, mut engine) = Session::new(LiveConfig::default());
     let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));

@@ -23,6 +23,21 @@ pub fn list() -> Result<Vec<String>, String> {
     Ok(midi.ports().iter().filter_map(|p| midi.port_name(p).ok()).collect())
 }
 
+/// Clock messages to the clock follower, the rest to the nodes; stamped with the hub's clock on arrival.
+fn route(port: i32, bytes: &[u8]) {
+    let now = input::now_micros();
+    if crate::clock::is_clock(bytes) {
+        crate::clock::feed(now, bytes);
+    } else {
+        input::send(port, now, bytes);
+    }
+}
+
+/// Open the app's virtual port (for a clock to arrive on) without any device port. Call after `install`.
+pub fn open_virtual_port() {
+    REQUESTS.send(ANY_PORT);
+}
+
 fn serve(rx: &Receiver<i32>) {
     let mut open: Vec<(i32, midir::MidiInputConnection<()>)> = Vec::new();
     let mut failed: Vec<i32> = Vec::new();
@@ -38,6 +53,9 @@ fn serve(rx: &Receiver<i32>) {
         }
         if virtual_port.is_none() {
             virtual_port = open_virtual();
+        }
+        if port == ANY_PORT {
+            continue;
         }
         match connect(port) {
             Ok(c) => open.push((port, c)),
@@ -55,11 +73,7 @@ fn open_virtual() -> Option<midir::MidiInputConnection<()>> {
     {
         use midir::os::unix::VirtualInput;
         let midi = midir::MidiInput::new("synchrotron-tui").ok()?;
-        let c = midi.create_virtual(
-            "synchrotron-tui",
-            |_, bytes, ()| input::send(ANY_PORT, input::now_micros(), bytes),
-            (),
-        );
+        let c = midi.create_virtual("synchrotron-tui", |_, bytes, ()| route(ANY_PORT, bytes), ());
         match c {
             Ok(c) => Some(c),
             Err(e) => {
@@ -93,11 +107,6 @@ fn connect(port: i32) -> Result<midir::MidiInputConnection<()>, String> {
         ));
     };
     let name = midi.port_name(p).unwrap_or_default();
-    midi.connect(
-        p,
-        "synchrotron-tui-in",
-        move |_, bytes, ()| input::send(port, input::now_micros(), bytes),
-        (),
-    )
-    .map_err(|e| format!("MIDI port {port} ({name}) can't be opened: {e}"))
+    midi.connect(p, "synchrotron-tui-in", move |_, bytes, ()| route(port, bytes), ())
+        .map_err(|e| format!("MIDI port {port} ({name}) can't be opened: {e}"))
 }

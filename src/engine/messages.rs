@@ -39,6 +39,12 @@ pub enum ToAudio {
     Volume(f32),
     /// What the scope shows: a node's output, or (`None`) the master.
     Scope(Option<super::taps::ScopeTap>),
+    /// An external clock's tempo: it rules from now on, whatever the patch's `bpm` says.
+    Tempo(f64),
+    /// Move the transport to this beat.
+    Locate(f64),
+    /// Start (or continue) and stop the transport: stopped, the beat stands still.
+    Run(bool),
 }
 
 pub enum FromAudio {

@@ -112,6 +112,8 @@ pub struct App {
     pub preview_due: bool,
     /// What saving the buffer would do, line by line, against the version playing.
     pub preview: Option<crate::live::preview::Preview>,
+    /// The external clock's state (`clock 120.0`), shown in place of the patch's tempo.
+    pub clock: Option<String>,
     /// The lines of the chain being evaluated, until the engine answers.
     pub evaluated: Option<(usize, usize)>,
 }
@@ -156,6 +158,7 @@ impl App {
             scope_source: None,
             live: "".into(),
             evaluated: None,
+            clock: None,
             preview_spec: None,
             preview_due: false,
             preview: None,

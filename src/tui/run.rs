@@ -179,6 +179,11 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 dirty = true;
             }
             was_audible = audible;
+            let clock = session.clock_status();
+            if clock != app.clock {
+                app.clock = clock;
+                dirty = true;
+            }
             session.chain_peaks(&mut peaks);
             let chains = session.chain_views(&peaks);
             if chains != app.chains {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod clock;
 mod common;
 mod corpus;
 mod diagnostics;

@@ -105,6 +105,8 @@ pub struct MidiIn {
     last: Option<u64>,
     /// Messages stamped at or before this were played by the node this one continues.
     skip_through: Option<u64>,
+    /// Frame-placed messages before this frame were played by the node this one continues.
+    skip_before: u64,
 }
 
 impl MidiIn {
@@ -116,6 +118,7 @@ impl MidiIn {
             anchor: None,
             last: None,
             skip_through: None,
+            skip_before: 0,
         }
     }
 
@@ -137,7 +140,11 @@ impl MidiIn {
     /// The next message that plays in this block of `n` frames, with its position in the block. Real-time.
     pub fn poll(&mut self, n: u64) -> Option<(usize, Msg)> {
         while let Ok(s) = self.rx.peek().copied() {
-            if s.frame.is_none() && self.skip_through.is_some_and(|t| s.micros <= t) {
+            let played = match s.frame {
+                Some(f) => f < self.skip_before,
+                None => self.skip_through.is_some_and(|t| s.micros <= t),
+            };
+            if played {
                 let _ = self.rx.pop();
                 continue;
             }
@@ -170,6 +177,7 @@ impl Processor for MidiIn {
             self.anchor = o.anchor;
             self.last = o.last;
             self.skip_through = o.last;
+            self.skip_before = o.frame;
         }
     }
 

@@ -39,7 +39,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         sep.clone(),
         // Spelled out: `10.4` reads as a tempo or a decimal, `bar 10 · beat 4` does not.
-        Span::raw(format!("{:.0} bpm bar {bar:.0} · beat {beat:.0}", app.bpm)),
+        Span::raw(match &app.clock {
+            Some(c) => format!("{c} bpm bar {bar:.0} · beat {beat:.0}"),
+            None => format!("{:.0} bpm bar {bar:.0} · beat {beat:.0}", app.bpm),
+        }),
         sep.clone(),
         Span::raw(format!("DSP {:>2.0}% xruns {}", l.load * 100.0, l.xruns)),
         Span::raw(if app.volume_db == 0 {
