@@ -6,8 +6,11 @@ pub mod follow;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-/// Real-time messages at most this many a second reach the follower; a flood beyond it is dropped.
-static FEED: Mutex<Option<Sender<(u64, [u8; 3])>>> = Mutex::new(None);
+/// A clock message and when it arrived (µs, the MIDI hub's clock).
+pub type Stamped = (u64, [u8; 3]);
+
+/// Where the MIDI threads hand clock messages, when a session follows a clock.
+static FEED: Mutex<Option<Sender<Stamped>>> = Mutex::new(None);
 
 /// Whether a message is one the clock follower reads (clock, start, continue, stop, song position).
 pub fn is_clock(bytes: &[u8]) -> bool {
@@ -26,7 +29,7 @@ pub fn feed(micros: u64, bytes: &[u8]) {
 }
 
 /// Start listening for clock messages (replacing any earlier listener).
-pub fn listen() -> Receiver<(u64, [u8; 3])> {
+pub fn listen() -> Receiver<Stamped> {
     let (tx, rx) = channel();
     *FEED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
     rx

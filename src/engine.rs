@@ -39,6 +39,8 @@ struct Fade {
 }
 
 /// Renders graphs into interleaved stereo and swaps them on request.
+// Its flags are independent facts (muted, tails cleared, tempo from a clock, transport stopped).
+#[allow(clippy::struct_excessive_bools)]
 pub struct Engine {
     current: Box<Graph>,
     version: u32,

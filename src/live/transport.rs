@@ -7,7 +7,7 @@ use crate::engine::ToAudio;
 use std::sync::mpsc::Receiver;
 
 pub struct ClockIn {
-    rx: Receiver<(u64, [u8; 3])>,
+    rx: Receiver<crate::clock::Stamped>,
     follower: Follower,
     running: bool,
 }
