@@ -7,6 +7,7 @@ pub mod capture_device;
 pub mod cpal_backend;
 pub mod device_thread;
 pub mod midi_file;
+pub mod midi_out;
 #[cfg(feature = "midi")]
 pub mod midi_ports;
 pub mod null;

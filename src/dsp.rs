@@ -114,6 +114,13 @@ macro_rules! plain_state {
     };
 }
 
+/// A node key's stable hash (FNV-1a): the same on every run and machine, unlike `HashMap`'s.
+pub fn key_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The k-th input, or silence of the right length when the graph did not wire it (never happens for compiled graphs).
 #[inline(always)]
 pub fn input<'a>(ins: &[&'a [f32]], k: usize, frames: usize) -> &'a [f32] {

@@ -70,6 +70,9 @@ pub struct Engine {
     tempo_locked: bool,
     /// The transport is stopped: the beat stands still.
     stopped: bool,
+    /// Where MIDI clock goes, and the frames rendered since the start (its timeline).
+    clock_out: Option<rtrb::Producer<crate::dsp::keys::out::OutMsg>>,
+    rendered: u64,
 }
 
 /// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
@@ -220,6 +223,8 @@ impl Engine {
             scope_tap: None,
             tempo_locked: false,
             stopped: false,
+            clock_out: None,
+            rendered: 0,
         }
     }
 
@@ -312,9 +317,11 @@ impl Engine {
             self.simd
                 .run(Interleave(&mut self.meter, &lr[0][..frames], &lr[1][..frames], out));
         }
+        self.send_clock(frames);
         if !self.stopped {
             self.frames += frames as u64;
         }
+        self.rendered += frames as u64;
         if self.muted && !self.tails_cleared && self.master.is_silent() {
             self.current.reset();
             if let Some(f) = &mut self.fade {
@@ -402,7 +409,14 @@ impl Engine {
                     self.beat_origin = beat;
                     self.frames = 0;
                 }
-                ToAudio::Run(run) => self.stopped = !run,
+                ToAudio::Run(run) => {
+                    self.stopped = !run;
+                    self.clock_byte(0, if run { 0xFB } else { 0xFC });
+                }
+                ToAudio::ClockOut(tx) => {
+                    self.clock_out = Some(tx);
+                    self.clock_byte(0, 0xFA);
+                }
                 ToAudio::Cancel { version } => {
                     if self.pending.as_ref().is_some_and(|s| s.version == version)
                         && let Some(swap) = self.pending.take()
@@ -436,6 +450,32 @@ impl Engine {
         }
         let to_next = (pos.floor() + 1.0 - pos) * q;
         Some(((to_next / bpf - 1e-6).ceil() as usize).max(1))
+    }
+
+    /// MIDI clock for the next `frames`: a tick wherever the beat crosses a 24th, on that frame.
+    fn send_clock(&mut self, frames: usize) {
+        if self.clock_out.is_none() || self.stopped {
+            return;
+        }
+        let (b0, bpf) = (self.beat(), self.beats_per_frame());
+        let end = b0 + frames as f64 * bpf;
+        let mut k = (b0 * 24.0 - 1e-9).ceil();
+        while k / 24.0 < end {
+            let at = ((k / 24.0 - b0) / bpf).round() as u64;
+            self.clock_byte(at, 0xF8);
+            k += 1.0;
+        }
+    }
+
+    fn clock_byte(&mut self, at: u64, byte: u8) {
+        let frame = self.rendered + at;
+        if let Some(tx) = &mut self.clock_out {
+            let _ = tx.push(crate::dsp::keys::out::OutMsg::Midi {
+                key: 0,
+                frame,
+                bytes: [byte, 0, 0],
+            });
+        }
     }
 
     /// A new tempo from this frame on; the beat carries on from where it is.

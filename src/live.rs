@@ -37,6 +37,8 @@ pub struct LiveConfig {
     pub preflight: bool,
     /// Follow an external MIDI clock (`--clock-in midi`).
     pub clock_in: bool,
+    /// Send MIDI clock from the transport (`--clock-out NAME`).
+    pub clock_out: bool,
 }
 
 impl Default for LiveConfig {
@@ -49,6 +51,7 @@ impl Default for LiveConfig {
             quantum_beats: 0.0,
             preflight: true,
             clock_in: false,
+            clock_out: false,
         }
     }
 }
@@ -206,7 +209,10 @@ impl Session {
                 vec![],
             )
         });
-        let (engine, handle) = crate::engine::pair(graph, config.settings.sample_rate, config.master);
+        let (engine, mut handle) = crate::engine::pair(graph, config.settings.sample_rate, config.master);
+        if config.clock_out {
+            let _ = handle.send(ToAudio::ClockOut(crate::dsp::keys::out::register()));
+        }
         let session = Self {
             handle,
             config,

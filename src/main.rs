@@ -67,6 +67,12 @@ struct PlayArgs {
     /// `synchrotron-tui` and every port a node opened.
     #[arg(long, value_enum, value_name = "SOURCE")]
     clock_in: Option<ClockSource>,
+    /// Send `midi_out` nodes' notes to the MIDI output port whose name contains NAME.
+    #[arg(long, value_name = "NAME")]
+    midi_out: Option<String>,
+    /// Send MIDI clock (24 a beat) and start/stop from our transport to the output port whose name contains NAME.
+    #[arg(long, value_name = "NAME")]
+    clock_out: Option<String>,
     #[command(flatten)]
     files: FileArgs,
 }
@@ -287,8 +293,13 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         fade: Duration::from_millis(args.xfade),
         quantum_beats: args.quantize.unwrap_or(0.0),
         clock_in: args.clock_in.is_some(),
+        clock_out: args.clock_out.is_some(),
         ..LiveConfig::default()
     };
+    // Always running while playing, so `midi_out` nodes' rings are emptied even with no port to send to; on the
+    // way out (however the loop ends) every note is ended and the clock stopped.
+    synchrotron_tui::audio::midi_out::start(args.midi_out.clone(), args.clock_out.clone());
+    let _notes_off = EndMidiOut;
     #[cfg(feature = "midi")]
     if args.clock_in.is_some() {
         synchrotron_tui::audio::midi_ports::open_virtual_port();
@@ -308,6 +319,15 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         synchrotron_tui::tui::run(&opts)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends every MIDI note sent and stops the clock when playing ends.
+struct EndMidiOut;
+
+impl Drop for EndMidiOut {
+    fn drop(&mut self) {
+        synchrotron_tui::audio::midi_out::stop();
+    }
 }
 
 #[cfg(feature = "cpal")]

@@ -142,7 +142,8 @@ fn build_slot(spec: &GraphSpec, i: usize, slot_of: &[usize], settings: &Settings
         outs: vec![[0.0; MAX_BLOCK]; crate::dsp::keys::defs::output_blocks(def, &node.settings)],
         from: None,
         fault: None,
-        fade_in: FadeIn::new(main),
+        // A sink's input is not heard: fading it would only delay what it does (a `midi_out` gate).
+        fade_in: FadeIn::new(main.filter(|_| !def.is_sink())),
         growth: None,
     }
 }
@@ -158,7 +159,5 @@ fn only_feedback(spec: &GraphSpec, i: usize, in_loop: &[Option<u32>]) -> bool {
 
 /// FNV-1a, so seeds depend on the key and not on `HashMap` randomness.
 fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::dsp::key_hash(s)
 }

@@ -318,7 +318,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn warn_if_unheard(&mut self, chain: &Chain, value: Option<&Value>) {
-        if matches!(value, Some(Value::Mono(_) | Value::Stereo(..))) {
+        // A chain ending in a sink (`midi_out`) does its work there.
+        let sink = chain.stages.last().is_some_and(|e| {
+            let name = match &e.kind {
+                ExprKind::Call(c) => Some(c.name.name.as_str()),
+                ExprKind::Name(id) => Some(id.name.as_str()),
+                _ => None,
+            };
+            name.and_then(registry::lookup).is_some_and(registry::NodeDef::is_sink)
+        });
+        if !sink && matches!(value, Some(Value::Mono(_) | Value::Stereo(..))) {
             self.diags.push(
                 Diagnostic::warning("W001", chain.span, "this chain never reaches `out`, so it is silent")
                     .with_help("end it with `-> out`, or name it (`lead = …`) and use the name elsewhere"),

@@ -4,6 +4,8 @@
 
 pub mod cc;
 pub mod defs;
+pub mod out;
+pub mod route;
 pub mod sum;
 mod voice;
 

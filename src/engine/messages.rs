@@ -45,6 +45,8 @@ pub enum ToAudio {
     Locate(f64),
     /// Start (or continue) and stop the transport: stopped, the beat stands still.
     Run(bool),
+    /// Send MIDI clock (24 a beat, on their frames) and start/stop into this ring from now on.
+    ClockOut(rtrb::Producer<crate::dsp::keys::out::OutMsg>),
 }
 
 pub enum FromAudio {

@@ -341,6 +341,8 @@ fn headless_holds_a_blast_back_and_lands_it_when_the_same_text_is_saved_again() 
     use crate::common::{captured_bytes, captured_left_from, rms};
     let h = Headless::start("preflight", "sine 220 -> gain 0.1 -> out\n", ALSA_FILE, &[]);
     h.wait_for("v1 ok");
+    // Printed once the file is watched: a save before it would go unseen.
+    h.wait_for("type p + Enter");
     let blast = "sine 220 -> gain 0.1 -> out\nnoise -> gain 1000 -> out\n";
     std::fs::write(h.dir.join("p.syn"), blast).unwrap();
     h.wait_for("held back: this version would jump");

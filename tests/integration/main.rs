@@ -21,6 +21,7 @@ mod hostile_tui;
 mod hotswap;
 mod keys;
 mod midi;
+mod midi_out;
 mod original;
 mod preflight;
 mod props;

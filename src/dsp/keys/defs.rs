@@ -142,6 +142,53 @@ pub static NODES: &[NodeDef] = &[
         build: |c| Box::new(Cc::wheel(c.sample_rate, c.settings)),
     },
     NodeDef {
+        name: "midi_out",
+        help: "sends a note on each rising gate (its pitch the nearest to `pitch`) to the MIDI output (--midi-out)",
+        params: &[
+            ParamDef {
+                name: "gate",
+                kind: ParamKind::Signal,
+                default: 0.0,
+                min: -1e9,
+                max: 1e9,
+                unit: Unit::None,
+                help: "a note starts when it rises past 0.5 and ends when it falls",
+            },
+            ParamDef {
+                name: "pitch",
+                kind: ParamKind::Signal,
+                default: 440.0,
+                min: 0.0,
+                max: 24_000.0,
+                unit: Unit::Hz,
+                help: "the note's frequency, e.g. a seq of notes",
+            },
+            ParamDef {
+                name: "vel",
+                kind: ParamKind::Signal,
+                default: 0.8,
+                min: 0.0,
+                max: 1.0,
+                unit: Unit::None,
+                help: "velocity, 0..1",
+            },
+            setting("ch", 1.0, 1.0, 16.0, Unit::None, "MIDI channel 1..16"),
+        ],
+        outputs: &[],
+        main_input: Some("gate"),
+        positional: None,
+        hz_param: None,
+        hidden: false,
+        compat: false,
+        midi_out: false,
+        build: |c| {
+            Box::new(super::out::MidiOut::new(
+                c.key,
+                c.settings.first().copied().unwrap_or(1.0),
+            ))
+        },
+    },
+    NodeDef {
         name: "voices",
         help: "sums voices, each through its fade",
         params: &[],
