@@ -36,6 +36,8 @@ pub enum Action {
     ToggleSpectrum,
     /// Long lines wrap, or run past the edge.
     ToggleWrap,
+    /// MIDI learn: the next knob moved takes the number under the cursor (again: cancel).
+    Learn,
     Move(Move, bool),
     SelectAll,
     Copy,
@@ -85,4 +87,6 @@ pub enum Effect {
     },
     /// Send this text live without saving it (evaluate one chain).
     Evaluate(String),
+    /// Start listening for a knob (forget any moved before).
+    Learn,
 }

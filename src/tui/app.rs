@@ -112,6 +112,8 @@ pub struct App {
     pub preview_due: bool,
     /// What saving the buffer would do, line by line, against the version playing.
     pub preview: Option<crate::live::preview::Preview>,
+    /// MIDI learn waiting for a knob: the number's line, columns and value.
+    pub learning: Option<(usize, usize, usize, f64)>,
     /// The external clock's state (`clock 120.0`), shown in place of the patch's tempo.
     pub clock: Option<String>,
     /// The lines of the chain being evaluated, until the engine answers.
@@ -159,6 +161,7 @@ impl App {
             live: "".into(),
             evaluated: None,
             clock: None,
+            learning: None,
             preview_spec: None,
             preview_due: false,
             preview: None,
@@ -387,6 +390,11 @@ impl App {
                 };
                 None
             }
+            Action::Escape if self.learning.is_some() => {
+                self.learning = None;
+                self.status = ("learn cancelled".into(), Tone::Info);
+                None
+            }
             Action::Escape => {
                 self.editor.set_cursor(self.editor.cursor());
                 // Esc also takes back an armed change that has not landed.
@@ -407,7 +415,8 @@ impl App {
             | Action::Evaluate
             | Action::PinScope
             | Action::ToggleSpectrum
-            | Action::ToggleWrap => self.update_stage(&action),
+            | Action::ToggleWrap
+            | Action::Learn => self.update_stage(&action),
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
             // Panic and unmute were handled in `update`, in every mode.

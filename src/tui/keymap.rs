@@ -63,6 +63,7 @@ fn edit(key: KeyEvent) -> Option<Action> {
             'n' => Some(Action::NextError),
             'd' => Some(Action::DuplicateLines),
             'e' => Some(Action::Evaluate),
+            'l' => Some(Action::Learn),
             // Ctrl-Backspace arrives as Ctrl-H in most terminals.
             'w' | 'h' => Some(Action::DeleteWordBack),
             // Ctrl-/ arrives as Ctrl-_ or Ctrl-7 depending on the terminal.

@@ -126,6 +126,12 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             app.set_checked(&text, checked);
             dirty = true;
         }
+        if app.learning.is_some()
+            && let Some((ch, cc)) = crate::dsp::midi::input::take_controller()
+        {
+            app.on_controller(ch, cc);
+            dirty = true;
+        }
         let ev = session.tick();
         // The scope follows the cursor (or stays on the master): a new tap when either moves or a version lands.
         let want = (!app.scope_pinned).then(|| (app.cursor().line + 1, app.cursor().col));
@@ -250,6 +256,10 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
             app.status = (format!("quantize {what}"), super::app::Tone::Info);
         }
         Effect::Volume(db) => session.set_volume_db(db as f32),
+        Effect::Learn => {
+            crate::dsp::midi::input::open_app_port();
+            let _ = crate::dsp::midi::input::take_controller();
+        }
         Effect::ToggleChain { line, solo } => app.on_toggled(session.toggle_chain(line, solo)),
         Effect::Evaluate(text) => {
             let result = session.reload(&text);

@@ -142,3 +142,53 @@ fn the_scope_names_its_source_and_the_spectrum_is_a_second_view() {
     let t = draw(&mut a, 120, 40);
     assert!(row(&t, 0).contains("spectrum · master"), "{}", row(&t, 0));
 }
+
+#[test]
+fn midi_learn_writes_the_knob_in_place_of_the_number_as_one_undoable_edit() {
+    let audio = AudioInfo::default();
+    let text = "saw 110 -> lowpass 1200 q=2 -> gain -0.5 -> out\n";
+    let mut a = App::new(PathBuf::from("learn.syn"), text, true, audio);
+    for _ in 0..20 {
+        press(&mut a, KeyCode::Right, KeyModifiers::NONE);
+    }
+    press(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert!(a.learning.is_some(), "{}", a.status.0);
+    // A controller that moved before learning started is forgotten; the next one is taken.
+    synchrotron_tui::dsp::midi::input::send(-1, 0, &[0xB3, 74, 64]);
+    let (ch, cc) = synchrotron_tui::dsp::midi::input::take_controller().expect("a knob moved");
+    a.on_controller(ch, cc);
+    let learned = a.editor.text();
+    assert_eq!(
+        learned,
+        "saw 110 -> lowpass (cc 74 min=300 max=4800 curve=exp init=0.5 ch=4) q=2 -> gain -0.5 -> out\n"
+    );
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let spec = synchrotron_tui::compile::check(&learned).expect("checks").spec;
+    assert!(spec.nodes.iter().any(|n| n.kind == "cc"));
+    press(&mut a, KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(a.editor.text(), text, "one undo brings the number back");
+    // A negative number maps linearly around it; a note name is not a number.
+    for _ in 0..60 {
+        press(&mut a, KeyCode::Left, KeyModifiers::NONE);
+    }
+    for _ in 0..36 {
+        press(&mut a, KeyCode::Right, KeyModifiers::NONE);
+    }
+    press(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    a.on_controller(0, 1);
+    assert!(
+        a.editor.text().contains("gain (cc 1 min=-1 max=1 init=0.25 ch=1)"),
+        "{}",
+        a.editor.text()
+    );
+    let mut b = App::new(PathBuf::from("n.syn"), "sine a4 -> out\n", true, AudioInfo::default());
+    for _ in 0..6 {
+        press(&mut b, KeyCode::Right, KeyModifiers::NONE);
+    }
+    press(&mut b, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert!(
+        b.learning.is_none() && b.status.0.contains("on a number"),
+        "{}",
+        b.status.0
+    );
+}

@@ -33,12 +33,29 @@ struct Sub {
 pub const ANY_PORT: i32 = -1;
 
 static SUBS: Mutex<Vec<Sub>> = Mutex::new(Vec::new());
+/// The last controller moved (channel 0..15, number), for MIDI learn.
+static LAST_CONTROLLER: Mutex<Option<(u8, u8)>> = Mutex::new(None);
+
+/// The controller moved since the last call (channel 0..15, number), if any. Control thread.
+pub fn take_controller() -> Option<(u8, u8)> {
+    LAST_CONTROLLER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+}
 static OPENER: OnceLock<fn(i32)> = OnceLock::new();
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 
 /// Microseconds since the hub's clock started: what live sources stamp messages with.
 pub fn now_micros() -> u64 {
     EPOCH.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
+/// Open the app's own MIDI port (for MIDI learn), through the port backend if there is one. Control thread.
+pub fn open_app_port() {
+    if let Some(open) = OPENER.get() {
+        open(ANY_PORT);
+    }
 }
 
 /// Install what opens a device port when a node first asks for it (the MIDI-port backend, set up by the app).
@@ -49,6 +66,11 @@ pub fn set_opener(open: fn(i32)) {
 /// Deliver raw MIDI bytes, stamped `micros`, to every node listening on `port`. Never from the audio thread.
 pub fn send(port: i32, micros: u64, bytes: &[u8]) {
     let Some(msg) = Msg::from_bytes(bytes) else { return };
+    if msg.status & 0xF0 == 0xB0 {
+        *LAST_CONTROLLER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((msg.status & 0x0F, msg.data1));
+    }
     let mut subs = SUBS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     subs.retain(|s| !s.tx.is_abandoned());
     for s in subs.iter_mut().filter(|s| port == ANY_PORT || s.port == port) {

@@ -36,6 +36,7 @@ impl App {
                 self.spectrum = !self.spectrum;
                 None
             }
+            Action::Learn => self.learn(),
             Action::ToggleWrap => {
                 self.wrap = !self.wrap;
                 let what = if self.wrap { "on" } else { "off" };
@@ -44,6 +45,45 @@ impl App {
             }
             _ => None,
         }
+    }
+
+    /// Ctrl-L on a number: the next knob moved takes its place as `(cc N …)`, starting where the number was.
+    fn learn(&mut self) -> Option<Effect> {
+        if self.learning.take().is_some() {
+            self.status = ("learn cancelled".into(), Tone::Info);
+            return None;
+        }
+        let c = self.cursor();
+        let Some((from, to, value)) = self.editor.number_at(c.line, c.col) else {
+            self.status = ("learn: put the cursor on a number first".into(), Tone::Bad);
+            return None;
+        };
+        self.learning = Some((c.line, from, to, value));
+        self.status = (
+            format!(
+                "learn: move a knob to map it to {value} on line {} (Ctrl-L or Esc cancels)",
+                c.line + 1
+            ),
+            Tone::Info,
+        );
+        Some(Effect::Learn)
+    }
+
+    /// A knob moved (channel 0..15, controller number): while learning, it replaces the number, as one edit.
+    pub fn on_controller(&mut self, channel: u8, number: u8) {
+        let Some((line, from, to, value)) = self.learning.take() else {
+            return;
+        };
+        let text = learned(channel, number, value);
+        self.editor.replace_in_line(line, from, to, &text);
+        self.recheck();
+        self.status = (
+            format!(
+                "learned cc {number} on line {}: Ctrl-S to play it, Ctrl-Z to undo",
+                line + 1
+            ),
+            Tone::Good,
+        );
     }
 
     /// The answer to a mute or solo key.
@@ -118,5 +158,34 @@ impl App {
                 self.status = (format!("{lines} not evaluated: {first}"), Tone::Bad);
             }
         }
+    }
+}
+
+/// The text a learned knob writes: around the number's value, a quarter to four times it on an exponential curve for
+/// a positive value (frequencies, times), ±2·|value| linear otherwise; starting at the value.
+pub fn learned(channel: u8, number: u8, value: f64) -> String {
+    let ch = channel + 1;
+    if value > 0.0 {
+        let (min, max) = (tidy(value / 4.0), tidy(value * 4.0));
+        format!("(cc {number} min={min} max={max} curve=exp init=0.5 ch={ch})")
+    } else {
+        let span = if value == 0.0 { 1.0 } else { 2.0 * value.abs() };
+        let init = tidy((value + span) / (2.0 * span));
+        format!(
+            "(cc {number} min={} max={} init={init} ch={ch})",
+            tidy(-span),
+            tidy(span)
+        )
+    }
+}
+
+/// A number as a performer would write it: at most four significant digits, no trailing zeros.
+fn tidy(v: f64) -> String {
+    let digits = (3 - v.abs().max(1e-9).log10().floor() as i32).clamp(0, 6) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }

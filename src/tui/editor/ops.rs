@@ -120,6 +120,50 @@ impl Editor {
         self.anchor = self.anchor.map(|a| self.clamp(a));
     }
 
+    /// Replace characters `from..to` of `line` with `text` (one line), as one undoable edit; the cursor goes after it.
+    pub fn replace_in_line(&mut self, line: usize, from: usize, to: usize, text: &str) {
+        let Some(l) = self.lines.get(line) else { return };
+        let byte = |c: usize| l.char_indices().nth(c).map_or(l.len(), |(b, _)| b);
+        let (a, b) = (byte(from), byte(to.max(from)));
+        self.checkpoint(EditKind::Other);
+        self.lines[line].replace_range(a..b, text);
+        self.set_cursor(Pos {
+            line,
+            col: from + text.chars().count(),
+        });
+    }
+
+    /// The plain number (`800`, `-0.5`, `1.25`) around character `col` of `line`: its columns and value. Not part
+    /// of a name (`a4`, `x2`).
+    pub fn number_at(&self, line: usize, col: usize) -> Option<(usize, usize, f64)> {
+        let chars: Vec<char> = self.lines.get(line)?.chars().collect();
+        let num = |c: char| c.is_ascii_digit() || c == '.';
+        let mut a = col.min(chars.len());
+        // On the sign of a negative number: the number after it.
+        if a + 1 < chars.len() && chars[a] == '-' && chars[a + 1].is_ascii_digit() {
+            a += 1;
+        }
+        if a == chars.len() || !num(chars[a]) {
+            a = a.checked_sub(1).filter(|&p| num(chars[p]))?;
+        }
+        let mut start = a;
+        while start > 0 && num(chars[start - 1]) {
+            start -= 1;
+        }
+        let mut end = a + 1;
+        while end < chars.len() && num(chars[end]) {
+            end += 1;
+        }
+        if start > 0 && chars[start - 1] == '-' && (start == 1 || !chars[start - 2].is_alphanumeric()) {
+            start -= 1;
+        }
+        if start > 0 && (chars[start - 1].is_alphanumeric() || chars[start - 1] == '_' || chars[start - 1] == '#') {
+            return None;
+        }
+        let text: String = chars[start..end].iter().collect();
+        text.parse().ok().map(|v| (start, end, v))
+    }
+
     /// Ctrl-D: a copy of the touched lines below them; the cursor moves with the copy.
     pub fn duplicate_lines(&mut self) {
         let (first, last) = self.touched();

@@ -38,6 +38,10 @@ const KEYS: &[(&str, &str)] = &[
     ("F10", "scope panel: waveform / spectrum"),
     ("Alt-Z", "soft wrap long lines on / off"),
     (
+        "Ctrl-L",
+        "MIDI learn: on a number, the next knob moved takes its place as `(cc N …)`",
+    ),
+    (
         "gutter",
         "· kept ~ retuned ≈ crossfaded + added − removed (if saved now); ▁…█ a chain's level, red past full scale; M muted, S soloed; ● error ▲ warning ✕ muted by the engine or held back",
     ),
