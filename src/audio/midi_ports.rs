@@ -42,7 +42,16 @@ fn serve(rx: &Receiver<i32>) {
     let mut open: Vec<(i32, midir::MidiInputConnection<()>)> = Vec::new();
     let mut failed: Vec<i32> = Vec::new();
     let mut virtual_port = None;
-    while let Ok(port) = rx.recv() {
+    let mut watch = Watch::default();
+    loop {
+        let port = match rx.recv_timeout(std::time::Duration::from_secs(1)) {
+            Ok(p) => p,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                watch.check(&mut open);
+                continue;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         if open.iter().any(|(p, _)| *p == port) || failed.contains(&port) {
             continue;
         }
@@ -58,7 +67,10 @@ fn serve(rx: &Receiver<i32>) {
             continue;
         }
         match connect(port) {
-            Ok(c) => open.push((port, c)),
+            Ok(c) => {
+                watch.opened(port);
+                open.push((port, c));
+            }
             Err(e) => {
                 report(e);
                 failed.push(port);
@@ -109,4 +121,91 @@ fn connect(port: i32) -> Result<midir::MidiInputConnection<()>, String> {
     let name = midi.port_name(p).unwrap_or_default();
     midi.connect(p, "synchrotron-tui-in", move |_, bytes, ()| route(port, bytes), ())
         .map_err(|e| format!("MIDI port {port} ({name}) can't be opened: {e}"))
+}
+
+/// Ports that vanish mid-set (a cable pulled) and come back: checked every second by name, said in one line each
+/// way, reconnected when they return.
+#[derive(Default)]
+struct Watch {
+    /// The name each opened port had.
+    names: Vec<(i32, String)>,
+    /// Ports gone, by the name to look for.
+    gone: Vec<(i32, String)>,
+}
+
+impl Watch {
+    fn opened(&mut self, port: i32) {
+        if let Some(name) = port_names().and_then(|n| usize::try_from(port).ok().and_then(|i| n.get(i).cloned())) {
+            self.names.retain(|(p, _)| *p != port);
+            self.names.push((port, name));
+        }
+    }
+
+    fn check(&mut self, open: &mut Vec<(i32, midir::MidiInputConnection<()>)>) {
+        if self.names.is_empty() && self.gone.is_empty() {
+            return;
+        }
+        let Some(now) = port_names() else { return };
+        let (lost, back) = reconcile(&self.names, &self.gone, &now);
+        for port in lost {
+            if let Some(i) = self.names.iter().position(|(p, _)| *p == port) {
+                let (p, name) = self.names.remove(i);
+                open.retain(|(q, _)| *q != p);
+                report(format!(
+                    "MIDI port {p} ({name}) is gone; it reconnects when it comes back"
+                ));
+                self.gone.push((p, name));
+            }
+        }
+        for (port, index) in back {
+            if let Some(i) = self.gone.iter().position(|(p, _)| *p == port) {
+                let (p, name) = self.gone.remove(i);
+                if let Ok(c) = connect_index(p, index) {
+                    report(format!("MIDI port {p} ({name}) is back"));
+                    open.push((p, c));
+                    self.names.push((p, name));
+                }
+            }
+        }
+    }
+}
+
+fn port_names() -> Option<Vec<String>> {
+    available().ok()?;
+    let midi = midir::MidiInput::new("synchrotron-tui").ok()?;
+    Some(midi.ports().iter().filter_map(|p| midi.port_name(p).ok()).collect())
+}
+
+/// Which open ports vanished (by name) and which lost ones are back (with their index now). Pure.
+fn reconcile(open: &[(i32, String)], gone: &[(i32, String)], now: &[String]) -> (Vec<i32>, Vec<(i32, usize)>) {
+    let lost = open.iter().filter(|(_, n)| !now.contains(n)).map(|(p, _)| *p).collect();
+    let back = gone
+        .iter()
+        .filter_map(|(p, n)| now.iter().position(|m| m == n).map(|i| (*p, i)))
+        .collect();
+    (lost, back)
+}
+
+/// Connect to the device port at `index` now, delivering as port number `port` (what the nodes listen to).
+fn connect_index(port: i32, index: usize) -> Result<midir::MidiInputConnection<()>, String> {
+    let midi = midir::MidiInput::new("synchrotron-tui").map_err(|e| e.to_string())?;
+    let ports = midi.ports();
+    let p = ports.get(index).ok_or("gone again")?;
+    midi.connect(p, "synchrotron-tui-in", move |_, bytes, ()| route(port, bytes), ())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reconcile;
+
+    #[test]
+    fn a_vanished_port_is_noticed_and_found_again_by_name_wherever_it_comes_back() {
+        let open = vec![(0, "Keys".to_string()), (1, "Knobs".to_string())];
+        let (lost, back) = reconcile(&open, &[], &["Knobs".into()]);
+        assert_eq!((lost, back), (vec![0], vec![]));
+        let gone = vec![(0, "Keys".to_string())];
+        let (lost, back) = reconcile(&open[1..], &gone, &["Knobs".into(), "Pads".into(), "Keys".into()]);
+        assert_eq!((lost, back), (vec![], vec![(0, 2)]));
+    }
 }
