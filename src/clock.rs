@@ -2,6 +2,7 @@
 //! drains them on the control thread into a `Follower`, which tells the engine's transport what to do.
 
 pub mod follow;
+pub mod link;
 
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};

@@ -22,6 +22,8 @@ pub struct Options {
     pub no_audio: bool,
     /// Print nothing (the TUI owns the screen).
     pub quiet: bool,
+    /// Play along with an Ableton Link session (`--link`; only builds with the `link` feature join one).
+    pub link: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -359,8 +361,22 @@ fn changed_enough(last: Option<&str>, now: &str) -> bool {
     }
 }
 
-/// Open the device (or the null output) and start a session on it.
+/// Open the device (or the null output) and start a session on it, joining Link when asked.
 pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
+    #[allow(unused_mut)]
+    let (mut session, sink, info) = open_session(opts)?;
+    #[cfg(feature = "link")]
+    if opts.link {
+        // Announces this app on the local network: only when the performer asks.
+        session.join_link(Box::new(crate::clock::link::AbletonLink::join(120.0)));
+        if !opts.quiet {
+            say!("Ableton Link on: tempo and phase follow the session");
+        }
+    }
+    Ok((session, sink, info))
+}
+
+fn open_session(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
     let mut live = opts.live;
     let buffer = opts.buffer_size.unwrap_or(256) as usize;
     #[cfg(feature = "cpal")]

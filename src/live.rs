@@ -168,6 +168,8 @@ pub struct Session {
     trial_rms: f32,
     /// An external clock being followed.
     clock: Option<transport::ClockIn>,
+    /// A Link session played along with.
+    link: Option<transport::LinkIn>,
 }
 
 /// How a held-back loud version fades in when the performer saves it again.
@@ -224,6 +226,7 @@ impl Session {
             held: None,
             trial_rms: 0.0,
             clock: config.clock_in.then(transport::ClockIn::listen),
+            link: None,
         };
         (session, engine)
     }
@@ -324,6 +327,11 @@ impl Session {
             )]);
         }
         let spec_bpm = spec.bpm;
+        let previous_bpm = self
+            .in_flight
+            .as_ref()
+            .map_or(self.playing.spec.bpm, |(_, b)| b.spec.bpm);
+        self.propose_tempo(spec_bpm, previous_bpm);
         self.in_flight = Some((self.version, Built::new(self.version, spec, src, slot_of)));
         Ok(Report {
             version: self.version,
@@ -387,6 +395,7 @@ impl Session {
                 events.transport.push(t);
             }
         }
+        self.follow_link(&mut events.transport);
         for (version, slot, kind) in faults {
             let (key, span, line) = self.node_of_slot(version, slot as usize);
             events.faults.push(Fault {

@@ -32,6 +32,8 @@ struct Args {
 
 /// Playing a patch live (no subcommand).
 #[derive(clap::Args)]
+// Each flag is an independent switch of the command line.
+#[allow(clippy::struct_excessive_bools)]
 struct PlayArgs {
     /// The patch to play; it reloads on every save.
     #[arg(required_unless_present = "list_devices")]
@@ -73,6 +75,9 @@ struct PlayArgs {
     /// Send MIDI clock (24 a beat) and start/stop from our transport to the output port whose name contains NAME.
     #[arg(long, value_name = "NAME")]
     clock_out: Option<String>,
+    /// Play along with an Ableton Link session on the local network (builds with `--features link` only).
+    #[arg(long)]
+    link: bool,
     #[command(flatten)]
     files: FileArgs,
 }
@@ -304,9 +309,16 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
     if args.clock_in.is_some() {
         synchrotron_tui::audio::midi_ports::open_virtual_port();
     }
+    if args.link && !cfg!(feature = "link") {
+        bail!(
+            "this build has no Ableton Link; rebuild with `cargo build --release --features link` (Link is GPL-2.0-or-later, \
+             so that binary is too)"
+        );
+    }
     let opts = headless::Options {
         patch,
         live,
+        link: args.link,
         device: args.device.clone(),
         sample_rate: args.sample_rate,
         buffer_size: args.buffer_size,

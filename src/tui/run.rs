@@ -17,6 +17,12 @@ const FRAME: Duration = Duration::from_millis(16);
 const METERS: Duration = Duration::from_millis(33);
 
 pub fn run(opts: &Options) -> Result<(), RunError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err(RunError::Read(
+            "the editor screen needs a terminal; to play from a script or a pipe, add --headless".into(),
+        ));
+    }
     crate::cli::patch_opened(&opts.patch);
     let (text, on_disk) = match read_disk(&opts.patch) {
         Ok(t) => (t, true),

@@ -160,3 +160,16 @@ fn list_devices_names_outputs_and_says_what_midi_offers() {
     );
     let _ = std::fs::remove_dir_all(home);
 }
+
+#[test]
+fn the_editor_screen_without_a_terminal_says_to_use_headless_instead_of_panicking() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args(["patches/hello.syn", "--no-audio"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("needs a terminal") && err.contains("--headless"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

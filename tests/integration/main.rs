@@ -20,6 +20,7 @@ mod hostile_process;
 mod hostile_tui;
 mod hotswap;
 mod keys;
+mod link;
 mod midi;
 mod midi_out;
 mod original;
