@@ -22,7 +22,7 @@ pub mod telemetry;
 pub use graph::{Graph, InRef, Slot};
 pub use handle::{EngineHandle, pair};
 pub use master::MasterConfig;
-pub use messages::{FromAudio, Swap, SwapMode, ToAudio};
+pub use messages::{Cmd, FromAudio, Swap, SwapMode, ToAudio};
 
 use crate::dsp::simd::{Kernel, Simd};
 use crate::dsp::{Block, Ctx, MAX_BLOCK};
@@ -73,6 +73,8 @@ pub struct Engine {
     /// Where MIDI clock goes, and the frames rendered since the start (its timeline).
     clock_out: Option<rtrb::Producer<crate::dsp::keys::out::OutMsg>>,
     rendered: u64,
+    /// Where the output is copied for recording; frames that find it full are counted, never waited for.
+    capture: Option<rtrb::Producer<f32>>,
 }
 
 /// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
@@ -225,6 +227,7 @@ impl Engine {
             stopped: false,
             clock_out: None,
             rendered: 0,
+            capture: None,
         }
     }
 
@@ -277,6 +280,16 @@ impl Engine {
         if self.tapped().is_none() {
             self.push_scope(out);
         }
+        if let Some(tx) = &mut self.capture {
+            let n = out.len().min(tx.slots());
+            if n < out.len() {
+                self.telemetry.count_dropped((out.len() - n) as u64);
+            }
+            if let Ok(chunk) = tx.write_chunk_uninit(n) {
+                chunk.fill_from_iter(out.iter().copied());
+            }
+        }
+        self.telemetry.store_rendered(self.rendered);
     }
 
     /// The scope's tap, when it is for the graph playing.
@@ -394,24 +407,36 @@ impl Engine {
                     self.muted = true;
                     self.tails_cleared = false;
                     self.master.set_muted(true, self.sample_rate);
+                    self.applied(Cmd::Panic);
                 }
                 ToAudio::Resume => {
                     self.muted = false;
                     self.master.set_muted(false, self.sample_rate);
+                    self.applied(Cmd::Resume);
                 }
-                ToAudio::Volume(gain) => self.master.set_volume(gain),
+                ToAudio::Volume(gain) => {
+                    self.master.set_volume(gain);
+                    self.applied(Cmd::Volume(gain));
+                }
                 ToAudio::Scope(tap) => self.scope_tap = tap,
                 ToAudio::Tempo(bpm) => {
                     self.tempo_locked = true;
                     self.set_tempo(bpm);
+                    self.applied(Cmd::Tempo(bpm));
                 }
                 ToAudio::Locate(beat) => {
                     self.beat_origin = beat;
                     self.frames = 0;
+                    self.applied(Cmd::Locate(beat));
                 }
                 ToAudio::Run(run) => {
                     self.stopped = !run;
                     self.clock_byte(0, if run { 0xFB } else { 0xFC });
+                    self.applied(Cmd::Run(run));
+                }
+                ToAudio::Capture(tx) => {
+                    self.capture = Some(tx);
+                    self.applied(Cmd::Capture);
                 }
                 ToAudio::ClockOut(tx) => {
                     self.clock_out = Some(tx);
@@ -429,6 +454,11 @@ impl Engine {
                 break;
             }
         }
+    }
+
+    fn applied(&mut self, cmd: Cmd) {
+        let frame = self.rendered;
+        self.send_back(FromAudio::Applied { frame, cmd });
     }
 
     /// Frames to wait before the pending swap may go in: after any running fade, on its beat quantum.
@@ -513,7 +543,8 @@ impl Engine {
                 total,
             });
         }
-        self.send_back(FromAudio::Installed { version });
+        let frame = self.rendered;
+        self.send_back(FromAudio::Installed { version, frame });
     }
 
     fn send_back(&mut self, msg: FromAudio) {

@@ -24,6 +24,8 @@ pub struct Options {
     pub quiet: bool,
     /// Play along with an Ableton Link session (`--link`; only builds with the `link` feature join one).
     pub link: bool,
+    /// The set log and the capture.
+    pub keep: crate::keep::KeepOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,12 +109,19 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let stop = end_on_signals(|| {});
     let src = read(&opts.patch)?;
     let (mut session, mut sink, _) = start(opts)?;
+    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
+    if let Some(log) = &keep.log {
+        say!("set log: {}", log.path().display());
+    }
+    if let Some(r) = &opts.keep.record {
+        say!("recording to {}", r.display());
+    }
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
     let commands = commands();
     say!(
-        "type p + Enter to mute everything (panic), r to resume, c to cancel an armed change, - or + for the master volume, q to quit"
+        "type p + Enter to mute everything (panic), r to resume, c to cancel an armed change, - or + for the master volume, t to record on/off, w to write the last minutes, q to quit"
     );
     let mut dirty: Option<Instant> = None;
     let mut emptied: Option<Instant> = None;
@@ -170,6 +179,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                     say!("resumed");
                 }
                 Command::Quit => stop.store(true, Ordering::Relaxed),
+                Command::Record => keep.toggle_recording(),
+                Command::Retro => keep.save_retro(),
                 Command::Volume(up) => {
                     volume_db = (volume_db + if up { 3 } else { -3 }).clamp(-60, 12);
                     session.set_volume_db(volume_db as f32);
@@ -183,12 +194,16 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 Command::Unknown(what) => {
                     say!(
                         "unknown command `{what}`: type p (panic), r (resume), c (cancel an armed change), - or + \
-                         (master volume) or q (quit), then Enter"
+                         (master volume), t (record on/off), w (write the last minutes) or q (quit), then Enter"
                     );
                 }
             }
         }
         let ev = session.tick();
+        keep.tick(&ev);
+        for m in keep.messages.drain(..) {
+            say!("{m}");
+        }
         for r in ev.sent {
             armed |= r.lands.is_some();
             say!("{r}");
@@ -235,7 +250,10 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         std::thread::sleep(Duration::from_millis(5));
     }
     drop(sink);
-    session.tick();
+    let ev = session.tick();
+    keep.tick(&ev);
+    keep.finish(&session);
+    drop(keep);
     say!("stopped");
     Ok(())
 }
@@ -248,6 +266,10 @@ enum Command {
     /// Master volume down or up a step.
     Volume(bool),
     Quit,
+    /// Start or stop recording.
+    Record,
+    /// Write the retro buffer out.
+    Retro,
     /// Something else was typed: said back with the commands there are.
     Unknown(String),
     /// A line too long to be a command, skipped.
@@ -273,6 +295,8 @@ fn commands() -> mpsc::Receiver<Command> {
                 "-" => Command::Volume(false),
                 "+" => Command::Volume(true),
                 "q" | "quit" => Command::Quit,
+                "t" | "rec" => Command::Record,
+                "w" | "retro" => Command::Retro,
                 other => Command::Unknown(other.chars().take(40).filter(|c| !c.is_control()).collect()),
             };
             if tx.send(cmd).is_err() || last {

@@ -13,6 +13,7 @@
 //! - `cli`     — reading patches, rendering diagnostics and the node reference for the binary. Control thread.
 
 pub mod audio;
+pub mod capture;
 pub mod cli;
 pub mod clock;
 pub mod compile;
@@ -20,7 +21,9 @@ pub mod dsp;
 pub mod engine;
 pub mod files;
 pub mod headless;
+pub mod keep;
 pub mod lang;
 pub mod live;
 pub mod patches;
+pub mod setlog;
 pub mod tui;

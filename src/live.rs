@@ -151,6 +151,8 @@ pub struct Events {
     pub cancelled: Option<u32>,
     /// What an external clock did to the transport.
     pub transport: Vec<crate::clock::follow::Transport>,
+    /// What went live, for the set log.
+    pub log: Vec<crate::setlog::Record>,
     pub freed: usize,
 }
 
@@ -170,6 +172,10 @@ pub struct Session {
     clock: Option<transport::ClockIn>,
     /// A Link session played along with.
     link: Option<transport::LinkIn>,
+    /// Versions sent and not yet landed, as the set log will record them (frame 0 until they land).
+    sent: std::collections::HashMap<u32, crate::setlog::Landed>,
+    /// Replaying: the next version goes out untried, with these glide and fade frames and this crossfade choice.
+    exact: Option<(u32, u32, bool)>,
 }
 
 /// How a held-back loud version fades in when the performer saves it again.
@@ -227,6 +233,8 @@ impl Session {
             trial_rms: 0.0,
             clock: config.clock_in.then(transport::ClockIn::listen),
             link: None,
+            sent: std::collections::HashMap::new(),
+            exact: None,
         };
         (session, engine)
     }
@@ -282,8 +290,16 @@ impl Session {
         self.mutes.retain_present(&spec);
         mutes::apply(&mut spec, &self.mutes);
         let mut plan = plan::plan(Some(&self.playing.spec), &mut spec);
-        let fade = self.preflight(&spec, &src).map_err(|d| vec![d])?;
-        if fade > self.config.fade {
+        let rate = f64::from(self.config.settings.sample_rate);
+        let frames = move |d: Duration| (d.as_secs_f64() * rate).round() as u32;
+        let (glide, fade, crossfade) = match self.exact.take() {
+            Some(exact) => exact,
+            None => {
+                let fade = self.preflight(&spec, &src).map_err(|d| vec![d])?;
+                (frames(self.config.glide), frames(fade).max(1), fade > self.config.fade)
+            }
+        };
+        if crossfade {
             plan.mode = SwapMode::Crossfade;
         }
         let links: Vec<Option<usize>> = plan
@@ -298,7 +314,6 @@ impl Session {
                 "feedback loop with no delay in it",
             )]
         })?;
-        let frames = |d: Duration| (d.as_secs_f64() * f64::from(self.config.settings.sample_rate)).round() as u32;
         self.version += 1;
         // The first version replaces silence: nothing to keep in time with, so it starts at once.
         let quantum = if self.version == 1 {
@@ -315,8 +330,8 @@ impl Session {
             graph,
             mode: plan.mode,
             version: self.version,
-            glide_frames: frames(self.config.glide),
-            fade_frames: frames(fade).max(1),
+            glide_frames: glide,
+            fade_frames: fade,
             quantum_beats: quantum,
         });
         if self.handle.send(ToAudio::Swap(swap)).is_err() {
@@ -326,6 +341,19 @@ impl Session {
                 "the audio engine is not taking changes (is the device stalled?)",
             )]);
         }
+        self.sent.insert(
+            self.version,
+            crate::setlog::Landed {
+                version: self.version,
+                frame: 0,
+                text: src.to_string(),
+                muted: self.mutes.muted.iter().cloned().collect(),
+                soloed: self.mutes.soloed.iter().cloned().collect(),
+                glide,
+                fade,
+                crossfade,
+            },
+        );
         let spec_bpm = spec.bpm;
         let previous_bpm = self
             .in_flight
@@ -372,6 +400,7 @@ impl Session {
             faults,
             freed,
             unused,
+            journal,
         } = self.handle.collect();
         let mut events = Events {
             freed,
@@ -388,6 +417,12 @@ impl Session {
         {
             events.cancelled = Some(*sent);
             self.in_flight = None;
+        }
+        for v in &unused {
+            self.sent.remove(v);
+        }
+        for (frame, j) in journal {
+            events.log.extend(self.journal(frame, j));
         }
         if let Some(clock) = &mut self.clock {
             for t in clock.drain() {
@@ -413,6 +448,18 @@ impl Session {
             events.sent.push(report);
         }
         events
+    }
+
+    /// A set-log record for what the audio thread did at `frame`.
+    fn journal(&mut self, frame: u64, j: crate::engine::handle::Journal) -> Option<crate::setlog::Record> {
+        use crate::engine::handle::Journal;
+        match j {
+            Journal::Installed(v) => self.sent.remove(&v).map(|mut l| {
+                l.frame = frame;
+                crate::setlog::Record::Version(l)
+            }),
+            Journal::Cmd(cmd) => Some(crate::setlog::Record::Cmd { frame, cmd }),
+        }
     }
 
     /// The key and place of a slot in the graph of `version`: the one playing, or the one on its way.
@@ -482,5 +529,9 @@ impl Session {
 
     pub fn version(&self) -> u32 {
         self.version
+    }
+
+    pub fn config(&self) -> &LiveConfig {
+        &self.config
     }
 }

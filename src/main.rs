@@ -78,8 +78,93 @@ struct PlayArgs {
     /// Play along with an Ableton Link session on the local network (builds with `--features link` only).
     #[arg(long)]
     link: bool,
+    /// Record what is played (32-bit float WAV; parts of under 4 GiB: FILE.wav, FILE.2.wav, …).
+    #[arg(long, value_name = "FILE.wav")]
+    record: Option<PathBuf>,
+    /// Minutes of output always kept in memory, to write out after the fact (0: off).
+    #[arg(long, value_name = "MIN", default_value_t = 5.0, value_parser = retro_minutes)]
+    retro: f64,
+    /// Where the set log goes (default: beside the patch).
+    #[arg(long = "log", value_name = "DIR")]
+    log_dir: Option<PathBuf>,
+    /// Keep no set log.
+    #[arg(long)]
+    no_log: bool,
     #[command(flatten)]
     files: FileArgs,
+}
+
+/// A moment of a set: `12:30`, `1:02:03` or seconds (`750.5`).
+fn set_time(s: &str) -> Result<f64, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let mut t = 0.0;
+    for p in &parts {
+        let v: f64 = p
+            .parse()
+            .map_err(|_| format!("`{s}` is not a time (mm:ss, h:mm:ss or seconds)"))?;
+        t = t * 60.0 + v;
+    }
+    if parts.len() > 3 || !t.is_finite() || t < 0.0 {
+        return Err(format!("`{s}` is not a time (mm:ss, h:mm:ss or seconds)"));
+    }
+    Ok(t)
+}
+
+fn replay(log: &Path, out: Option<&Path>, (from, to): (Option<f64>, Option<f64>), at: Option<f64>) -> Result<ExitCode> {
+    let set = synchrotron_tui::setlog::replay::read(log).map_err(anyhow::Error::msg)?;
+    let rate = f64::from(set.sample_rate);
+    if let Some(t) = at {
+        let Some(v) = set.playing_at((t * rate) as u64) else {
+            bail!("nothing was playing yet at {t} s");
+        };
+        println!(
+            "# v{} — playing at {t} s (from {:.3} s)\n{}",
+            v.version,
+            v.frame as f64 / rate,
+            v.text
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(out) = out else {
+        bail!("say where to render (`--out set.wav`) or which moment to print (`--at 12:30`)");
+    };
+    let end = to.map_or(set.last_frame(), |t| (t * rate) as u64);
+    let start = from.map_or(0, |t| (t * rate) as u64).min(end);
+    check_output(log, out, end - start, set.sample_rate)?;
+    let cannot_write = || format!("cannot write `{}`", out.display());
+    let mut wav = offline::WavStream::create(out, set.sample_rate).with_context(cannot_write)?;
+    let started = Instant::now();
+    let mut failed = None;
+    set.render(start, end, &mut |samples| {
+        if failed.is_none()
+            && let Err(e) = wav.write(samples)
+        {
+            failed = Some(e);
+        }
+    })
+    .map_err(anyhow::Error::msg)?;
+    if let Some(e) = failed {
+        return Err(e).with_context(cannot_write);
+    }
+    wav.finish().with_context(cannot_write)?;
+    let took = started.elapsed().as_secs_f64();
+    let seconds = (end - start) as f64 / rate;
+    println!(
+        "replayed {seconds:.1} s to {} in {took:.2} s ({:.0}x faster than real time)",
+        out.display(),
+        seconds / took.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// At most an hour in memory (1.4 GB of stereo float at 48 kHz).
+fn retro_minutes(s: &str) -> Result<f64, String> {
+    let m: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of minutes"))?;
+    if (0.0..=60.0).contains(&m) {
+        Ok(m)
+    } else {
+        Err("the retro buffer holds 0 to 60 minutes".into())
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -173,6 +258,22 @@ enum Command {
         midi: Option<PathBuf>,
         #[command(flatten)]
         files: FileArgs,
+    },
+    /// Re-render a set from its set log, sample for sample, or print the patch playing at a moment.
+    Replay {
+        log: PathBuf,
+        /// Output WAV file (the whole set, or --from..--to).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Start here (mm:ss, h:mm:ss or seconds).
+        #[arg(long, value_parser = set_time)]
+        from: Option<f64>,
+        /// End here.
+        #[arg(long, value_parser = set_time)]
+        to: Option<f64>,
+        /// Print the patch that was playing at this moment.
+        #[arg(long, value_parser = set_time)]
+        at: Option<f64>,
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
@@ -268,6 +369,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 song,
             )
         }
+        Command::Replay { log, out, from, to, at } => replay(&log, out.as_deref(), (from, to), at),
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
                 print!("{text}");
@@ -319,6 +421,12 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         patch,
         live,
         link: args.link,
+        keep: synchrotron_tui::keep::KeepOptions {
+            record: args.record.clone(),
+            retro_minutes: args.retro,
+            log_dir: args.log_dir.clone(),
+            no_log: args.no_log,
+        },
         device: args.device.clone(),
         sample_rate: args.sample_rate,
         buffer_size: args.buffer_size,

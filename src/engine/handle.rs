@@ -9,7 +9,7 @@ use super::telemetry::{Levels, Telemetry};
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::sync::Arc;
 
-const TO_AUDIO: usize = 8;
+const TO_AUDIO: usize = 32;
 /// Twice the forward ring, so returns rarely have to wait (Firewheel's rule).
 const FROM_AUDIO: usize = 2 * TO_AUDIO;
 /// About 0.34 s of stereo at 48 kHz.
@@ -32,6 +32,15 @@ pub struct Collected {
     pub freed: usize,
     /// Versions dropped before they were installed (superseded or cancelled).
     pub unused: Vec<u32>,
+    /// Every version installed and command applied, with its frame, in order.
+    pub journal: Vec<(u64, Journal)>,
+}
+
+/// What the set log records from the audio thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Journal {
+    Installed(u32),
+    Cmd(super::messages::Cmd),
 }
 
 /// A connected engine and handle.
@@ -80,7 +89,11 @@ impl EngineHandle {
                     drop(b);
                     c.freed += 1;
                 }
-                FromAudio::Installed { version } => c.installed = Some(version),
+                FromAudio::Installed { version, frame } => {
+                    c.installed = Some(version);
+                    c.journal.push((frame, Journal::Installed(version)));
+                }
+                FromAudio::Applied { frame, cmd } => c.journal.push((frame, Journal::Cmd(cmd))),
                 FromAudio::Fault { version, slot, kind } => c.faults.push((version, slot, kind)),
             }
         }

@@ -47,6 +47,21 @@ pub enum ToAudio {
     Run(bool),
     /// Send MIDI clock (24 a beat, on their frames) and start/stop into this ring from now on.
     ClockOut(rtrb::Producer<crate::dsp::keys::out::OutMsg>),
+    /// Copy every frame sent to the device into this ring from now on (the recorder and the retro buffer).
+    Capture(rtrb::Producer<f32>),
+}
+
+/// A command that changes what is heard, as the set log records it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cmd {
+    Panic,
+    Resume,
+    Volume(f32),
+    Tempo(f64),
+    Locate(f64),
+    Run(bool),
+    /// The recorder's copy of the output starts here (its first frame is this one).
+    Capture,
 }
 
 pub enum FromAudio {
@@ -54,8 +69,10 @@ pub enum FromAudio {
     Retired(Box<Swap>),
     /// A swap that was superseded before it was installed.
     Unused(Box<Swap>),
-    /// A swap was installed.
-    Installed { version: u32 },
+    /// A swap was installed, at this frame of the render.
+    Installed { version: u32, frame: u64 },
+    /// A command took effect at this frame (the set log keeps it, so a replay does the same).
+    Applied { frame: u64, cmd: Cmd },
     /// A node was muted because its output went bad.
     Fault { version: u32, slot: u32, kind: FaultKind },
 }

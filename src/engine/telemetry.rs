@@ -19,6 +19,9 @@ pub struct Telemetry {
     /// Each chain's peak since the last read (f32 bits), and how many chains were metered.
     chains: [AtomicU32; super::taps::MAX_TAPS],
     chain_count: AtomicU32,
+    /// Frames rendered since the start, and samples the recorder's ring had no room for.
+    rendered: AtomicU64,
+    dropped: AtomicU64,
 }
 
 /// What the UI reads.
@@ -66,6 +69,23 @@ impl Telemetry {
         out.clear();
         let n = (self.chain_count.load(Relaxed) as usize).min(self.chains.len());
         out.extend(self.chains[..n].iter().map(|a| f32::from_bits(a.swap(0, Relaxed))));
+    }
+
+    pub fn store_rendered(&self, frames: u64) {
+        self.rendered.store(frames, Relaxed);
+    }
+
+    pub fn rendered(&self) -> u64 {
+        self.rendered.load(Relaxed)
+    }
+
+    pub fn count_dropped(&self, samples: u64) {
+        self.dropped.fetch_add(samples, Relaxed);
+    }
+
+    /// Samples the recorder missed because its ring was full (its writer fell behind).
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Relaxed)
     }
 
     /// The master's RMS now (the louder side), without taking the meters' peaks. Any thread.

@@ -142,6 +142,13 @@ impl Session {
         })
     }
 
+    /// Replaying a set log: the next version goes out untried, swapped with exactly these frames, under these mutes.
+    pub fn replay_next(&mut self, glide: u32, fade: u32, crossfade: bool, muted: &[String], soloed: &[String]) {
+        self.exact = Some((glide, fade, crossfade));
+        self.mutes.muted = muted.iter().cloned().collect();
+        self.mutes.soloed = soloed.iter().cloned().collect();
+    }
+
     /// Whether preflight holds a loud version back, to land if the same text is sent again.
     pub fn holding(&self) -> bool {
         self.held.is_some()

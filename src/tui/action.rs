@@ -38,6 +38,10 @@ pub enum Action {
     ToggleWrap,
     /// MIDI learn: the next knob moved takes the number under the cursor (again: cancel).
     Learn,
+    /// Start or stop recording.
+    ToggleRecording,
+    /// Write the retro buffer (the last minutes) out.
+    SaveRetro,
     Move(Move, bool),
     SelectAll,
     Copy,
@@ -89,4 +93,6 @@ pub enum Effect {
     Evaluate(String),
     /// Start listening for a knob (forget any moved before).
     Learn,
+    ToggleRecording,
+    SaveRetro,
 }

@@ -112,6 +112,8 @@ pub struct App {
     pub preview_due: bool,
     /// What saving the buffer would do, line by line, against the version playing.
     pub preview: Option<crate::live::preview::Preview>,
+    /// `REC 01:23 45.2 MB` while recording.
+    pub recording: Option<String>,
     /// MIDI learn waiting for a knob: the number's line, columns and value.
     pub learning: Option<(usize, usize, usize, f64)>,
     /// The external clock's state (`clock 120.0`), shown in place of the patch's tempo.
@@ -162,6 +164,7 @@ impl App {
             evaluated: None,
             clock: None,
             learning: None,
+            recording: None,
             preview_spec: None,
             preview_due: false,
             preview: None,
@@ -417,6 +420,8 @@ impl App {
             | Action::ToggleSpectrum
             | Action::ToggleWrap
             | Action::Learn => self.update_stage(&action),
+            Action::ToggleRecording => Some(Effect::ToggleRecording),
+            Action::SaveRetro => Some(Effect::SaveRetro),
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),
             // Panic and unmute were handled in `update`, in every mode.

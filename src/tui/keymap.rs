@@ -110,6 +110,8 @@ fn edit(key: KeyEvent) -> Option<Action> {
         KeyCode::F(8) => Some(Action::SoloChain),
         KeyCode::F(9) => Some(Action::PinScope),
         KeyCode::F(10) => Some(Action::ToggleSpectrum),
+        KeyCode::F(11) => Some(Action::ToggleRecording),
+        KeyCode::F(12) => Some(Action::SaveRetro),
         // Many terminals send Shift-F2 as F14.
         KeyCode::F(2) if shift => Some(Action::PrevError),
         KeyCode::F(14) => Some(Action::PrevError),

@@ -34,6 +34,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         ..opts.clone()
     };
     let (mut session, mut sink, info) = headless::start(&quiet)?;
+    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     if opts.live.quantum_beats > 0.0 {
         app.quantum = opts.live.quantum_beats;
@@ -111,6 +112,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             };
             dirty = true;
             if let Some(e) = effect {
+                apply_keep(&e, &mut keep);
                 apply(e, &mut app, &mut session);
             }
         }
@@ -139,6 +141,17 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             dirty = true;
         }
         let ev = session.tick();
+        keep.tick(&ev);
+        if let Some(m) = keep.messages.pop() {
+            keep.messages.clear();
+            app.status = (m, super::app::Tone::Info);
+            dirty = true;
+        }
+        let rec = keep.status(app.audio.sample_rate);
+        if rec != app.recording {
+            app.recording = rec;
+            dirty = true;
+        }
         // The scope follows the cursor (or stays on the master): a new tap when either moves or a version lands.
         let want = (!app.scope_pinned).then(|| (app.cursor().line + 1, app.cursor().col));
         let key = (want, session.playing_src().as_ptr());
@@ -222,8 +235,19 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     drop::<Sink>(sink);
-    session.tick();
+    let ev = session.tick();
+    keep.tick(&ev);
+    keep.finish(&session);
     Ok(())
+}
+
+/// The keys for the take: record on/off, write the last minutes.
+fn apply_keep(effect: &Effect, keep: &mut crate::keep::Keep) {
+    match effect {
+        Effect::ToggleRecording => keep.toggle_recording(),
+        Effect::SaveRetro => keep.save_retro(),
+        _ => {}
+    }
 }
 
 /// Carry out what the app asked for.
@@ -271,7 +295,8 @@ fn apply(effect: Effect, app: &mut App, session: &mut Session) {
             let result = session.reload(&text);
             app.on_evaluated(&result);
         }
-        Effect::Quit => {}
+        // Quitting ends the loop; the take's keys went to `apply_keep`.
+        Effect::Quit | Effect::ToggleRecording | Effect::SaveRetro => {}
         Effect::Panic => session.panic(),
         Effect::Unmute => session.resume(),
     }

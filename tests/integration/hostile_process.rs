@@ -133,7 +133,7 @@ fn unknown_headless_commands_are_said_back() {
     let (status, out) = ends_within(child, Duration::from_secs(5), "q");
     assert!(status.success());
     assert!(
-        out.contains("unknown command `pnic`: type p (panic), r (resume), c (cancel an armed change), - or + (master volume) or q (quit)"),
+        out.contains("unknown command `pnic`: type p (panic), r (resume), c (cancel an armed change), - or + (master volume), t (record on/off), w (write the last minutes) or q (quit)"),
         "{out}"
     );
 }

@@ -35,6 +35,7 @@ mod soak;
 mod stage;
 mod stage_tui;
 mod synchrolang;
+mod take;
 mod timing;
 #[cfg(feature = "cpal")]
 mod tmux;

@@ -32,7 +32,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         80.. => format!("{} ", app.audio.device.chars().take(10).collect::<String>()),
         _ => String::new(),
     };
-    let spans = vec![
+    let mut spans = vec![
         Span::styled(
             format!("{}{modified}", app.file_name()),
             Style::new().add_modifier(Modifier::BOLD),
@@ -55,6 +55,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         sep,
         Span::styled(message, tone),
     ];
+    if let Some(rec) = &app.recording {
+        // Right after the file name, where it cannot be missed.
+        spans.insert(
+            1,
+            Span::styled(
+                format!(" ● {rec}"),
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        );
+    }
     Paragraph::new(Line::from(spans))
         .style(Style::new().bg(Color::Black))
         .render(area, buf);

@@ -1,0 +1,165 @@
+//! Replaying a set log offline: the same versions swapped in on the same frames with the same fades, the same
+//! commands on their frames, so the output is sample-identical to what the device was sent. Runs on whatever thread
+//! calls it (it plays the audio thread's part itself).
+
+use super::{Landed, Record};
+use crate::engine::{Cmd, Engine, MasterConfig, ToAudio};
+use crate::live::{LiveConfig, Session};
+use std::path::Path;
+
+/// A set log read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetLog {
+    pub sample_rate: u32,
+    pub seed: u64,
+    pub protected: bool,
+    pub records: Vec<Record>,
+    /// The last frame played, when the log says.
+    pub end: Option<u64>,
+}
+
+/// Read a log; its torn last line (a crash) is left out.
+pub fn read(path: &Path) -> Result<SetLog, String> {
+    let text = crate::files::read_text(path, "a set log", 1 << 30).map_err(|e| e.to_string())?;
+    parse(&text).ok_or_else(|| {
+        format!(
+            "`{}` is not a set log (its first line is not a start record)",
+            path.display()
+        )
+    })
+}
+
+pub fn parse(text: &str) -> Option<SetLog> {
+    let mut records: Vec<Record> = text.lines().filter_map(Record::from_json).collect();
+    let Some(Record::Start {
+        sample_rate,
+        seed,
+        protected,
+        ..
+    }) = records.first().cloned()
+    else {
+        return None;
+    };
+    records.remove(0);
+    let end = records.iter().find_map(|r| match r {
+        Record::End { frame } => Some(*frame),
+        _ => None,
+    });
+    Some(SetLog {
+        sample_rate,
+        seed,
+        protected,
+        records,
+        end,
+    })
+}
+
+impl SetLog {
+    /// The frame a record takes effect at.
+    fn frame_of(r: &Record) -> u64 {
+        match r {
+            Record::Version(l) => l.frame,
+            Record::Cmd { frame, .. } | Record::End { frame } => *frame,
+            Record::Start { .. } => 0,
+        }
+    }
+
+    /// The version playing at `frame`.
+    pub fn playing_at(&self, frame: u64) -> Option<&Landed> {
+        self.records.iter().rev().find_map(|r| match r {
+            Record::Version(l) if l.frame <= frame => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The last frame worth rendering: the end, or a few seconds after the last record.
+    pub fn last_frame(&self) -> u64 {
+        self.end.unwrap_or_else(|| {
+            self.records.iter().map(Self::frame_of).max().unwrap_or(0) + 5 * u64::from(self.sample_rate)
+        })
+    }
+
+    /// Render frames `0..to`, handing `out` each buffer (interleaved stereo) from frame `from` on.
+    pub fn render(&self, from: u64, to: u64, out: &mut dyn FnMut(&[f32])) -> Result<(), String> {
+        let config = LiveConfig {
+            settings: crate::compile::Settings {
+                sample_rate: self.sample_rate as f32,
+                seed: self.seed,
+            },
+            master: if self.protected {
+                MasterConfig::protected()
+            } else {
+                MasterConfig::raw()
+            },
+            preflight: false,
+            ..LiveConfig::default()
+        };
+        let (mut session, mut engine) = Session::new(config);
+        let mut at = 0u64;
+        let mut buf = vec![0.0f32; 2 * 256];
+        for r in &self.records {
+            let when = Self::frame_of(r).min(to);
+            play(&mut engine, &mut session, &mut at, when, from, &mut buf, out);
+            if at >= to {
+                break;
+            }
+            apply(&mut session, r)?;
+        }
+        play(&mut engine, &mut session, &mut at, to, from, &mut buf, out);
+        Ok(())
+    }
+}
+
+/// Render from `*at` up to `until`, in buffers of at most 256 frames.
+fn play(
+    engine: &mut Engine,
+    session: &mut Session,
+    at: &mut u64,
+    until: u64,
+    from: u64,
+    buf: &mut [f32],
+    out: &mut dyn FnMut(&[f32]),
+) {
+    while *at < until {
+        let n = ((until - *at) as usize).min(buf.len() / 2);
+        let chunk = &mut buf[..2 * n];
+        engine.process(chunk);
+        session.tick();
+        if *at + n as u64 > from {
+            let skip = from.saturating_sub(*at) as usize;
+            out(&chunk[2 * skip..]);
+        }
+        *at += n as u64;
+    }
+}
+
+fn apply(session: &mut Session, r: &Record) -> Result<(), String> {
+    match r {
+        Record::Version(l) => {
+            session.replay_next(l.glide, l.fade, l.crossfade, &l.muted, &l.soloed);
+            session.reload(&l.text).map_err(|d| {
+                format!(
+                    "v{} no longer compiles: {}",
+                    l.version,
+                    d.first().map_or("", |d| d.message.as_str())
+                )
+            })?;
+        }
+        Record::Cmd { cmd, .. } => {
+            let msg = match *cmd {
+                Cmd::Panic => Some(ToAudio::Panic),
+                Cmd::Resume => Some(ToAudio::Resume),
+                Cmd::Volume(g) => Some(ToAudio::Volume(g)),
+                Cmd::Tempo(b) => Some(ToAudio::Tempo(b)),
+                Cmd::Locate(b) => Some(ToAudio::Locate(b)),
+                Cmd::Run(r) => Some(ToAudio::Run(r)),
+                Cmd::Capture => None,
+            };
+            if let Some(m) = msg {
+                let _ = session.handle().send(m);
+            }
+        }
+        Record::Start { .. } | Record::End { .. } => {}
+    }
+    Ok(())
+}

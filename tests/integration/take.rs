@@ -1,0 +1,176 @@
+//! Keeping the take (issue 17): a set played live (headless, paced in real time with no sound card) with
+//! `--record`, edited while it plays (good, broken, a new chain, panic and resume), then replayed from its set log:
+//! the replay must equal the recording sample for sample. Also: the log and the WAV survive `kill -9`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn start(dir: &Path, args: &[&str]) -> Child {
+    Command::new("timeout")
+        .args(["-s", "TERM", "60"])
+        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .arg(dir.join("p.syn"))
+        .args(["--headless", "--no-audio", "--retro", "0"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait for a line containing `what` on the child's stdout (read by a thread into `lines`).
+fn wait(lines: &std::sync::Arc<std::sync::Mutex<Vec<String>>>, what: &str) {
+    let started = Instant::now();
+    while !lines.lock().unwrap().iter().any(|l| l.contains(what)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no `{what}` in {:?}",
+            lines.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn read_lines(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::BufRead;
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out = child.stdout.take().unwrap();
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(l);
+        }
+    });
+    lines
+}
+
+fn set_log(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "setlog"))
+        .expect("a set log beside the patch")
+}
+
+fn samples(path: &Path) -> Vec<f32> {
+    hound::WavReader::open(path)
+        .unwrap()
+        .samples::<f32>()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn save(dir: &Path, text: &str) {
+    // Atomic, as an editor saves.
+    std::fs::write(dir.join("p.tmp"), text).unwrap();
+    std::fs::rename(dir.join("p.tmp"), dir.join("p.syn")).unwrap();
+}
+
+#[test]
+fn a_replayed_set_log_equals_the_recording_sample_for_sample() {
+    let dir = crate::common::scratch("take-replay");
+    std::fs::write(dir.join("p.syn"), "sine 220 -> gain 0.2 -> out\n").unwrap();
+    let mut child = start(&dir, &["--record", "take.wav"]);
+    let lines = read_lines(&mut child);
+    wait(&lines, "v1 ok");
+    wait(&lines, "type p + Enter");
+    std::thread::sleep(Duration::from_millis(300));
+    save(&dir, "sine 330 -> gain 0.2 -> out\n");
+    wait(&lines, "v2 ok");
+    std::thread::sleep(Duration::from_millis(200));
+    save(&dir, "sine 330 -> gain 0.2 -> \n");
+    wait(&lines, "keeps playing");
+    std::thread::sleep(Duration::from_millis(200));
+    save(
+        &dir,
+        "sine 330 -> gain 0.2 -> out\nnoise -> lowpass 800 -> gain 0.1 -> delay 0.05 -> out\n",
+    );
+    wait(&lines, "v3 ok");
+    std::thread::sleep(Duration::from_millis(250));
+    let stdin = child.stdin.as_mut().unwrap();
+    writeln!(stdin, "p").unwrap();
+    wait(&lines, "panic:");
+    std::thread::sleep(Duration::from_millis(150));
+    writeln!(stdin, "r").unwrap();
+    wait(&lines, "resumed");
+    std::thread::sleep(Duration::from_millis(300));
+    writeln!(stdin, "q").unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let log = set_log(&dir);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let capture: u64 = text
+        .lines()
+        .find(|l| l.contains("\"ev\":\"capture\""))
+        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .and_then(|v| v["frame"].as_u64())
+        .expect("the capture's first frame is logged");
+    for ev in [
+        "\"ev\":\"version\"",
+        "\"ev\":\"panic\"",
+        "\"ev\":\"resume\"",
+        "\"ev\":\"end\"",
+    ] {
+        assert!(text.contains(ev), "{ev} missing:\n{text}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args(["replay"])
+        .arg(&log)
+        .args(["--out", "replay.wav"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let take = samples(&dir.join("take.wav"));
+    let replay = samples(&dir.join("replay.wav"));
+    let skip = 2 * capture as usize;
+    let n = take.len().min(replay.len().saturating_sub(skip));
+    assert!(n > 2 * 48_000, "at least a second compared: {n}");
+    let first_diff = (0..n).find(|&i| take[i].to_bits() != replay[skip + i].to_bits());
+    assert_eq!(
+        first_diff, None,
+        "the replay differs from the recording at sample {first_diff:?}"
+    );
+    // `--at` prints the version playing then.
+    let at = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args(["replay"])
+        .arg(&log)
+        .args(["--at", "0:00.01"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&at.stdout).contains("sine 220"),
+        "{}",
+        String::from_utf8_lossy(&at.stdout)
+    );
+}
+
+#[test]
+fn after_kill_9_the_recording_and_the_log_read_back() {
+    let dir = crate::common::scratch("take-kill");
+    std::fs::write(dir.join("p.syn"), "sine 220 -> gain 0.2 -> out\n").unwrap();
+    let mut child = start(&dir, &["--record", "take.wav"]);
+    let lines = read_lines(&mut child);
+    wait(&lines, "v1 ok");
+    std::thread::sleep(Duration::from_millis(1_500));
+    // timeout's child is the app: kill it, not timeout.
+    let _ = Command::new("pkill")
+        .args(["-KILL", "-P", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let take = samples(&dir.join("take.wav"));
+    assert!(
+        take.len() > 2 * 24_000,
+        "most of the recording is readable: {} samples",
+        take.len()
+    );
+    assert!(take.iter().all(|s| s.is_finite()));
+    let log = std::fs::read_to_string(set_log(&dir)).unwrap();
+    let set = synchrotron_tui::setlog::replay::parse(&log).expect("the log reads");
+    assert!(set.playing_at(48_000).is_some_and(|v| v.text.contains("sine 220")));
+}
