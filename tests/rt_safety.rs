@@ -166,6 +166,39 @@ fn keyboard_voices_controllers_and_a_flood_of_notes_never_allocate_on_the_audio_
 }
 
 #[test]
+fn the_recorder_ring_and_the_set_log_journal_never_allocate_on_the_audio_path() {
+    use synchrotron_tui::engine::ToAudio;
+    let (mut session, mut engine) = Session::new(LiveConfig::default());
+    // A small ring, so it also fills up (then frames are counted as dropped, never waited for).
+    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(4096);
+    let _ = session.handle().send(ToAudio::Capture(tx));
+    let mut buf = vec![0.0f32; 2 * 256];
+    reset_violation_count();
+    for round in 0..100 {
+        if round % 10 == 0 {
+            let _ = session.reload(EDITS[round / 10 % 4]);
+        }
+        if round % 25 == 5 {
+            session.panic();
+        }
+        if round % 25 == 9 {
+            session.resume();
+            session.set_volume_db(-3.0);
+        }
+        assert_no_alloc(|| engine.process(&mut buf));
+        session.tick();
+        if round < 50 {
+            while rx.pop().is_ok() {}
+        }
+    }
+    assert_eq!(violation_count(), 0);
+    assert!(
+        session.handle().telemetry().dropped() > 0,
+        "the full ring was counted, not waited on"
+    );
+}
+
+#[test]
 fn every_box_is_freed_on_the_control_thread_not_the_audio_thread() {
     let (mut session, mut engine) = Session::new(LiveConfig::default());
     let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));

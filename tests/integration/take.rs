@@ -174,3 +174,31 @@ fn after_kill_9_the_recording_and_the_log_read_back() {
     let set = synchrotron_tui::setlog::replay::parse(&log).expect("the log reads");
     assert!(set.playing_at(48_000).is_some_and(|v| v.text.contains("sine 220")));
 }
+
+#[test]
+fn a_full_disk_stops_the_recording_with_a_message_and_the_music_plays_on() {
+    let dir = crate::common::scratch("take-full");
+    std::fs::write(dir.join("p.syn"), "sine 220 -> gain 0.2 -> out\n").unwrap();
+    // A file-size limit of 256 KiB stands in for a full disk (SIGXFSZ ignored, so writes fail with EFBIG).
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 256; exec timeout -s TERM 60 {} p.syn --headless --no-audio --retro 0 --no-log --record take.wav",
+            env!("CARGO_BIN_EXE_synchrotron-tui")
+        ))
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = read_lines(&mut child);
+    wait(&lines, "v1 ok");
+    wait(&lines, "stopped: ");
+    assert!(lines.lock().unwrap().iter().any(|l| l.contains("the music goes on")));
+    // Still playing: an edit is still heard (and answered).
+    save(&dir, "sine 330 -> gain 0.2 -> out\n");
+    wait(&lines, "v2 ok");
+    writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
+    assert!(child.wait().unwrap().success());
+}

@@ -38,6 +38,10 @@ const KEYS: &[(&str, &str)] = &[
     ("F10", "scope panel: waveform / spectrum"),
     ("Alt-Z", "soft wrap long lines on / off"),
     (
+        "F11 / F12",
+        "record on / off; write the last minutes (retro buffer) to a file",
+    ),
+    (
         "Ctrl-L",
         "MIDI learn: on a number, the next knob moved takes its place as `(cc N …)`",
     ),
