@@ -42,6 +42,8 @@ pub enum Action {
     ToggleRecording,
     /// Write the retro buffer (the last minutes) out.
     SaveRetro,
+    /// The versions of this session (Ctrl-R).
+    History,
     Move(Move, bool),
     SelectAll,
     Copy,

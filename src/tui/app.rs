@@ -26,6 +26,10 @@ pub enum Mode {
     },
     /// An earlier session ended with unsaved text, kept in `PATCH.recovered`: restore it?
     Recovered(String),
+    /// The versions of this session, newest first; `selected` indexes them.
+    History {
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +118,8 @@ pub struct App {
     pub preview: Option<crate::live::preview::Preview>,
     /// `REC 01:23 45.2 MB` while recording.
     pub recording: Option<String>,
+    /// The versions that went live this session: number, seconds into the set, text.
+    pub history: Vec<(u32, f64, String)>,
     /// MIDI learn waiting for a knob: the number's line, columns and value.
     pub learning: Option<(usize, usize, usize, f64)>,
     /// The external clock's state (`clock 120.0`), shown in place of the patch's tempo.
@@ -165,6 +171,7 @@ impl App {
             clock: None,
             learning: None,
             recording: None,
+            history: Vec::new(),
             preview_spec: None,
             preview_due: false,
             preview: None,
@@ -258,6 +265,30 @@ impl App {
                 }
                 _ => None,
             },
+            Mode::History { selected } => {
+                match action {
+                    Action::Move(super::editor::Move::Up, _) => *selected = selected.saturating_sub(1),
+                    Action::Move(super::editor::Move::Down, _) => {
+                        *selected = (*selected + 1).min(self.history.len().saturating_sub(1));
+                    }
+                    Action::Newline => {
+                        let pick = self
+                            .history
+                            .len()
+                            .checked_sub(1 + *selected)
+                            .and_then(|i| self.history.get(i));
+                        if let Some((v, _, text)) = pick.cloned() {
+                            self.editor.replace_all(&text);
+                            self.recheck();
+                            self.status = (format!("v{v} loaded (Ctrl-Z undoes it); Ctrl-S plays it"), Tone::Info);
+                        }
+                        self.mode = Mode::Edit;
+                    }
+                    Action::Escape | Action::History => self.mode = Mode::Edit,
+                    _ => {}
+                }
+                None
+            }
             Mode::Conflict { disk } => match action {
                 Action::Answer('l') => {
                     self.mode = Mode::Edit;
@@ -421,6 +452,14 @@ impl App {
             | Action::ToggleWrap
             | Action::Learn => self.update_stage(&action),
             Action::ToggleRecording => Some(Effect::ToggleRecording),
+            Action::History => {
+                if self.history.is_empty() {
+                    self.status = ("no version has gone live yet".into(), Tone::Info);
+                } else {
+                    self.mode = Mode::History { selected: 0 };
+                }
+                None
+            }
             Action::SaveRetro => Some(Effect::SaveRetro),
             Action::NextError => self.jump_to_diagnostic(1),
             Action::PrevError => self.jump_to_diagnostic(-1),

@@ -23,6 +23,14 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     match mode {
         Mode::Edit => edit(key),
         Mode::Help { .. } => help(key),
+        Mode::History { .. } => match key.code {
+            KeyCode::Up => Some(Action::Move(Move::Up, false)),
+            KeyCode::Down => Some(Action::Move(Move::Down, false)),
+            KeyCode::Enter => Some(Action::Newline),
+            KeyCode::Esc => Some(Action::Escape),
+            KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::History),
+            _ => None,
+        },
         Mode::ConfirmQuit | Mode::Conflict { .. } | Mode::Recovered(_) => match key.code {
             KeyCode::Esc => Some(Action::Answer('n')),
             KeyCode::Char(c) => Some(Action::Answer(c.to_ascii_lowercase())),
@@ -64,6 +72,7 @@ fn edit(key: KeyEvent) -> Option<Action> {
             'd' => Some(Action::DuplicateLines),
             'e' => Some(Action::Evaluate),
             'l' => Some(Action::Learn),
+            'r' => Some(Action::History),
             // Ctrl-Backspace arrives as Ctrl-H in most terminals.
             'w' | 'h' => Some(Action::DeleteWordBack),
             // Ctrl-/ arrives as Ctrl-_ or Ctrl-7 depending on the terminal.
@@ -188,6 +197,7 @@ mod tests {
             Mode::ConfirmQuit,
             Mode::Conflict { disk: String::new() },
             Mode::Recovered("x".into()),
+            Mode::History { selected: 0 },
         ];
         for m in &modes {
             assert_eq!(

@@ -142,6 +142,13 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         let ev = session.tick();
         keep.tick(&ev);
+        for r in &ev.log {
+            if let crate::setlog::Record::Version(l) = r {
+                let secs = l.frame as f64 / f64::from(app.audio.sample_rate.max(1));
+                app.history.push((l.version, secs, l.text.clone()));
+                dirty = true;
+            }
+        }
         if let Some(m) = keep.messages.pop() {
             keep.messages.clear();
             app.status = (m, super::app::Tone::Info);

@@ -89,8 +89,52 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             area,
             buf,
         ),
+        Mode::History { selected } => history(app, *selected, area, buf),
         Mode::Edit => {}
     }
+}
+
+/// The versions of this session, newest first: `v7  12:03  saw notes -> lowpass …`.
+fn history(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let w = area.width.saturating_sub(6).min(90);
+    let h = (app.history.len() as u16 + 2).min(area.height.saturating_sub(4)).max(3);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 2,
+        width: w,
+        height: h,
+    };
+    Clear.render(r, buf);
+    let rows = usize::from(h.saturating_sub(2));
+    let first = selected.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<ratatui::text::Line> = app
+        .history
+        .iter()
+        .rev()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, (v, t, text))| {
+            let code = text
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+            let secs = *t as u64;
+            let line = format!("v{v:<4} {:02}:{:02}  {}", secs / 60, secs % 60, code.unwrap_or(""));
+            let style = if i == selected {
+                Style::new().add_modifier(ratatui::style::Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            ratatui::text::Line::styled(line, style)
+        })
+        .collect();
+    Paragraph::new(lines)
+        .block(
+            Block::bordered()
+                .title(" versions this session · Enter loads one (Ctrl-Z undoes) · Esc ")
+                .border_style(Style::new().fg(Color::Cyan)),
+        )
+        .render(r, buf);
 }
 
 /// A small centred box with a question.

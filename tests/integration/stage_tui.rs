@@ -21,7 +21,11 @@ fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
 fn tick(app: &mut App, s: &mut Session, e: &mut Engine) {
     let mut buf = vec![0.0f32; 2 * 2048];
     e.process(&mut buf);
-    s.tick();
+    for r in s.tick().log {
+        if let synchrotron_tui::setlog::Record::Version(l) = r {
+            app.history.push((l.version, l.frame as f64 / 48_000.0, l.text));
+        }
+    }
     let mut peaks = Vec::new();
     s.chain_peaks(&mut peaks);
     app.chains = s.chain_views(&peaks);
@@ -191,4 +195,33 @@ fn midi_learn_writes_the_knob_in_place_of_the_number_as_one_undoable_edit() {
         "{}",
         b.status.0
     );
+}
+
+#[test]
+fn the_history_lists_this_sessions_versions_and_loads_one_as_an_undoable_edit() {
+    let (mut a, mut s, mut e) = playing("sine 220 -> gain 0.1 -> out\n");
+    s.reload("sine 330 -> gain 0.1 -> out\n").expect("reloads");
+    // What the runner does with the set log's records.
+    for _ in 0..4 {
+        tick(&mut a, &mut s, &mut e);
+    }
+    let now = a.editor.text();
+    press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(a.mode, synchrotron_tui::tui::app::Mode::History { selected: 0 });
+    let t = draw(&mut a, 80, 24);
+    let screen: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(
+        screen.contains("versions this session") && screen.contains("v2") && screen.contains("sine 330"),
+        "{screen}"
+    );
+    press(&mut a, KeyCode::Down, KeyModifiers::NONE);
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        a.editor.text(),
+        "sine 220 -> gain 0.1 -> out\n",
+        "the older version, loaded"
+    );
+    assert!(a.status.0.contains("v1 loaded"), "{}", a.status.0);
+    press(&mut a, KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(a.editor.text(), now, "Ctrl-Z brings the text back");
 }

@@ -136,11 +136,19 @@ fn a_replayed_set_log_equals_the_recording_sample_for_sample() {
         first_diff, None,
         "the replay differs from the recording at sample {first_diff:?}"
     );
-    // `--at` prints the version playing then.
+    // `--at` prints the version playing then: just after the first landed.
+    let set = synchrotron_tui::setlog::replay::parse(&text).expect("reads");
+    let first = set.playing_at(u64::MAX / 2).map(|_| ()).and_then(|()| {
+        set.records.iter().find_map(|r| match r {
+            synchrotron_tui::setlog::Record::Version(l) => Some(l.frame),
+            _ => None,
+        })
+    });
+    let when = format!("{:.4}", (first.expect("a version") + 48) as f64 / 48_000.0);
     let at = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
         .args(["replay"])
         .arg(&log)
-        .args(["--at", "0:00.01"])
+        .args(["--at", &when])
         .output()
         .unwrap();
     assert!(
