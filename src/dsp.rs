@@ -43,6 +43,8 @@ pub struct Ctx {
     pub beats_per_frame: f64,
     /// The instruction set hot kernels run with (`Simd::run`).
     pub simd: simd::Simd,
+    /// The render's frame at the first frame of the block (MIDI placed on exact frames counts in these).
+    pub frame: u64,
 }
 
 impl Ctx {
@@ -59,6 +61,7 @@ impl Ctx {
             beat,
             beats_per_frame: bpm / 60.0 / f64::from(sample_rate),
             simd,
+            frame: 0,
         }
     }
 }

@@ -301,7 +301,8 @@ impl Engine {
     /// telemetry, interleave) so the per-frame cost stays small next to the graph's.
     fn render_block(&mut self, out: &mut [f32]) {
         let frames = out.len() / 2;
-        let ctx = Ctx::with_simd(self.simd, self.sample_rate, frames, self.beat(), self.bpm);
+        let mut ctx = Ctx::with_simd(self.simd, self.sample_rate, frames, self.beat(), self.bpm);
+        ctx.frame = self.rendered;
         if let Some((slot, kind)) = self.current.run(&ctx) {
             self.master.clear();
             self.telemetry.count_fault();

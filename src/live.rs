@@ -424,6 +424,15 @@ impl Session {
         for (frame, j) in journal {
             events.log.extend(self.journal(frame, j));
         }
+        let mut placed = Vec::new();
+        crate::dsp::midi::input::drain_placed(&mut placed);
+        events
+            .log
+            .extend(placed.into_iter().map(|p| crate::setlog::Record::Midi {
+                frame: p.frame,
+                port: p.port,
+                bytes: [p.msg.status, p.msg.data1, p.msg.data2],
+            }));
         if let Some(clock) = &mut self.clock {
             for t in clock.drain() {
                 let _ = self.handle.send(transport::to_audio(t));

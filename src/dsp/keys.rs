@@ -210,7 +210,7 @@ impl Processor for Keys {
         let n = ctx.frames;
         let start = self.now;
         let mut at = 0;
-        while let Some((pos, msg)) = self.input.poll(n as u64) {
+        while let Some((pos, msg)) = self.input.poll(ctx.frame, n as u64) {
             let pos = pos.max(at);
             self.render(outs, at, pos);
             at = pos;
@@ -218,7 +218,7 @@ impl Processor for Keys {
             self.handle(msg);
         }
         self.render(outs, at, n);
-        self.input.advance(n as u64);
+        self.input.advance(ctx.frame, n as u64);
         self.now = start + n as u64;
     }
 

@@ -39,6 +39,12 @@ pub enum Record {
     End {
         frame: u64,
     },
+    /// A MIDI message from outside (a keyboard, a knob) and the frame it was placed on.
+    Midi {
+        frame: u64,
+        port: i32,
+        bytes: [u8; 3],
+    },
 }
 
 impl Record {
@@ -56,6 +62,7 @@ impl Record {
                         "muted": l.muted, "soloed": l.soloed, "glide": l.glide, "fade": l.fade,
                         "crossfade": l.crossfade}),
             Record::End { frame } => json!({"ev": "end", "frame": frame}),
+            Record::Midi { frame, port, bytes } => json!({"ev": "midi", "frame": frame, "port": port, "bytes": bytes}),
             Record::Cmd { frame, cmd } => {
                 let (name, value) = match *cmd {
                     Cmd::Panic => ("panic", Value::Null),
@@ -101,6 +108,15 @@ impl Record {
                 crossfade: v["crossfade"].as_bool().unwrap_or(false),
             })),
             "end" => Some(Record::End { frame: frame? }),
+            "midi" => {
+                let b = v["bytes"].as_array()?;
+                let byte = |k: usize| b.get(k).and_then(Value::as_u64).unwrap_or(0) as u8;
+                Some(Record::Midi {
+                    frame: frame?,
+                    port: v["port"].as_i64().unwrap_or(-1) as i32,
+                    bytes: [byte(0), byte(1), byte(2)],
+                })
+            }
             "panic" => cmd(Cmd::Panic),
             "resume" => cmd(Cmd::Resume),
             "volume" => cmd(Cmd::Volume(v["value"].as_f64()? as f32)),

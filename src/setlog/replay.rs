@@ -59,7 +59,7 @@ impl SetLog {
     fn frame_of(r: &Record) -> u64 {
         match r {
             Record::Version(l) => l.frame,
-            Record::Cmd { frame, .. } | Record::End { frame } => *frame,
+            Record::Cmd { frame, .. } | Record::End { frame } | Record::Midi { frame, .. } => *frame,
             Record::Start { .. } => 0,
         }
     }
@@ -97,7 +97,10 @@ impl SetLog {
         let (mut session, mut engine) = Session::new(config);
         let mut at = 0u64;
         let mut buf = vec![0.0f32; 2 * 256];
-        for r in &self.records {
+        // In frame order (MIDI placements are logged a little after the versions around them).
+        let mut records: Vec<&Record> = self.records.iter().collect();
+        records.sort_by_key(|r| Self::frame_of(r));
+        for r in records {
             let when = Self::frame_of(r).min(to);
             play(&mut engine, &mut session, &mut at, when, from, &mut buf, out);
             if at >= to {
@@ -158,6 +161,13 @@ fn apply(session: &mut Session, r: &Record) -> Result<(), String> {
             if let Some(m) = msg {
                 let _ = session.handle().send(m);
             }
+        }
+        Record::Midi { frame, port, bytes } => {
+            let len = match bytes[0] & 0xF0 {
+                0xC0 | 0xD0 => 2,
+                _ => 3,
+            };
+            crate::dsp::midi::input::send_at_frame(*port, *frame, &bytes[..len]);
         }
         Record::Start { .. } | Record::End { .. } => {}
     }

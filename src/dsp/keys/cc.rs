@@ -125,14 +125,14 @@ impl Processor for Cc {
         let n = ctx.frames;
         let Some(out) = outs.first_mut() else { return };
         let mut at = 0;
-        while let Some((pos, m)) = self.input.poll(n as u64) {
+        while let Some((pos, m)) = self.input.poll(ctx.frame, n as u64) {
             let pos = pos.max(at);
             self.render(&mut out[at..pos]);
             at = pos;
             self.handle(m.status, m.data1, m.data2);
         }
         self.render(&mut out[at..n]);
-        self.input.advance(n as u64);
+        self.input.advance(ctx.frame, n as u64);
     }
 
     fn copy_state(&mut self, other: &dyn Processor) {

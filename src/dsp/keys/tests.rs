@@ -16,7 +16,9 @@ fn run(settings: &[f32], events: &[(u64, Vec<u8>)], blocks: usize) -> Vec<(f32, 
             assert!(send_at_frame(port, events[next].0, &events[next].1));
             next += 1;
         }
-        k.process(&Ctx::new(48_000.0, MAX_BLOCK, 0.0, 120.0), &[], &mut outs);
+        let mut ctx = Ctx::new(48_000.0, MAX_BLOCK, 0.0, 120.0);
+        ctx.frame = (b * MAX_BLOCK) as u64;
+        k.process(&ctx, &[], &mut outs);
         seen.push((outs[0][MAX_BLOCK - 1], outs[1][MAX_BLOCK - 1]));
     }
     seen

@@ -115,9 +115,39 @@ fn subscribe(port: i32) -> Consumer<Stamped> {
     rx
 }
 
+/// Where a live message was placed, for the set log (a replay sends it to that frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub micros: u64,
+    pub frame: u64,
+    pub port: i32,
+    pub msg: Msg,
+}
+
+static PLACED: Mutex<Vec<Consumer<Placed>>> = Mutex::new(Vec::new());
+
+/// Every live message placed since the last call, once each (several nodes may place the same one). Control thread.
+pub fn drain_placed(into: &mut Vec<Placed>) {
+    let mut rings = PLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let start = into.len();
+    for rx in rings.iter_mut() {
+        while let Ok(p) = rx.pop() {
+            if !into[start..]
+                .iter()
+                .any(|q| q.micros == p.micros && q.port == p.port && q.msg == p.msg)
+            {
+                into.push(p);
+            }
+        }
+    }
+    rings.retain(|rx| !(rx.is_abandoned() && rx.is_empty()));
+}
+
 /// MidiInputNode. Output: the messages of this block, each at the frame its timestamp maps to.
 pub struct MidiIn {
     rx: Consumer<Stamped>,
+    port: i32,
+    placed: Producer<Placed>,
     sr: f64,
     /// Frames rendered so far.
     frame: u64,
@@ -127,20 +157,30 @@ pub struct MidiIn {
     last: Option<u64>,
     /// Messages stamped at or before this were played by the node this one continues.
     skip_through: Option<u64>,
-    /// Frame-placed messages before this frame were played by the node this one continues.
+    /// Frame-placed messages before this render frame were played by the node this one continues.
     skip_before: u64,
+    /// The render frame this node has reached.
+    engine_frame: u64,
 }
 
 impl MidiIn {
     pub fn new(port: i32, sample_rate: f32) -> Self {
+        let (placed, reports) = RingBuffer::new(RING);
+        PLACED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(reports);
         Self {
             rx: subscribe(port),
+            port,
+            placed,
             sr: f64::from(sample_rate),
             frame: 0,
             anchor: None,
             last: None,
             skip_through: None,
             skip_before: 0,
+            engine_frame: 0,
         }
     }
 
@@ -159,8 +199,9 @@ impl MidiIn {
 }
 
 impl MidiIn {
-    /// The next message that plays in this block of `n` frames, with its position in the block. Real-time.
-    pub fn poll(&mut self, n: u64) -> Option<(usize, Msg)> {
+    /// The next message that plays in this block of `n` frames starting at render frame `block`, with its position
+    /// in the block. Real-time.
+    pub fn poll(&mut self, block: u64, n: u64) -> Option<(usize, Msg)> {
         while let Ok(s) = self.rx.peek().copied() {
             let played = match s.frame {
                 Some(f) => f < self.skip_before,
@@ -170,25 +211,33 @@ impl MidiIn {
                 let _ = self.rx.pop();
                 continue;
             }
-            let at = match s.frame {
-                Some(f) => f.max(self.frame),
-                None => self.frame_of(s.micros),
+            // Frame-placed messages count in render frames; live ones are anchored on this node's own frames.
+            let pos = match s.frame {
+                Some(f) => f.max(block) - block,
+                None => self.frame_of(s.micros).saturating_sub(self.frame),
             };
-            if at >= self.frame + n {
+            if pos >= n {
                 return None;
             }
             let _ = self.rx.pop();
             if s.frame.is_none() {
                 self.last = Some(s.micros);
+                let _ = self.placed.push(Placed {
+                    micros: s.micros,
+                    frame: block + pos,
+                    port: self.port,
+                    msg: s.msg,
+                });
             }
-            return Some((at.saturating_sub(self.frame) as usize, s.msg));
+            return Some((pos as usize, s.msg));
         }
         None
     }
 
-    /// The block of `n` frames is done. Real-time.
-    pub fn advance(&mut self, n: u64) {
+    /// The block of `n` frames starting at render frame `block` is done. Real-time.
+    pub fn advance(&mut self, block: u64, n: u64) {
         self.frame += n;
+        self.engine_frame = block + n;
     }
 }
 
@@ -199,7 +248,8 @@ impl Processor for MidiIn {
             self.anchor = o.anchor;
             self.last = o.last;
             self.skip_through = o.last;
-            self.skip_before = o.frame;
+            self.skip_before = o.engine_frame;
+            self.engine_frame = o.engine_frame;
         }
     }
 
@@ -211,10 +261,10 @@ impl Processor for MidiIn {
         let mut w = Writer::new(block);
         // A full block leaves the rest queued for the next one: late, never lost (a lost note-off sticks).
         while w.has_room()
-            && let Some((pos, msg)) = self.poll(n)
+            && let Some((pos, msg)) = self.poll(ctx.frame, n)
         {
             w.push(pos, msg);
         }
-        self.advance(n);
+        self.advance(ctx.frame, n);
     }
 }

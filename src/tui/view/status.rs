@@ -75,7 +75,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     if app.muted {
         spans.push(Span::styled(
-            "MUTED (^U unmute)  ",
+            "PANIC: MUTED (^U unmute)  ",
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
