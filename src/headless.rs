@@ -26,6 +26,8 @@ pub struct Options {
     pub link: bool,
     /// The set log and the capture.
     pub keep: crate::keep::KeepOptions,
+    /// Open the editor on this text (already playing) instead of the file's (`replay --at T --open`).
+    pub open_text: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -385,6 +387,32 @@ fn changed_enough(last: Option<&str>, now: &str) -> bool {
     }
 }
 
+/// A session and engine prepared elsewhere (a replayed set, `replay --at T --open`), to go on live instead of a new
+/// one. Taken by the next `start`.
+static PREPARED: std::sync::Mutex<Option<(Session, crate::engine::Engine)>> = std::sync::Mutex::new(None);
+
+/// Hand `start` a session to continue (with its engine) rather than starting from silence.
+pub fn continue_with(session: Session, engine: crate::engine::Engine) {
+    *PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((session, engine));
+}
+
+/// A new session, or the one prepared to continue (which must run at the device's rate).
+fn new_session(live: LiveConfig) -> Result<(Session, crate::engine::Engine), RunError> {
+    let prepared = PREPARED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    match prepared {
+        Some((s, _)) if s.config().settings.sample_rate != live.settings.sample_rate => Err(RunError::Audio(format!(
+            "the set was played at {} Hz and the device runs at {} Hz; ask for the set's rate with --sample-rate",
+            s.config().settings.sample_rate,
+            live.settings.sample_rate
+        ))),
+        Some(p) => Ok(p),
+        None => Ok(Session::new(live)),
+    }
+}
+
 /// Open the device (or the null output) and start a session on it, joining Link when asked.
 pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
     #[allow(unused_mut)]
@@ -414,7 +442,7 @@ fn open_session(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> 
         match cpal_backend::open(&req) {
             Ok(opened) => {
                 live.settings.sample_rate = opened.sample_rate() as f32;
-                let (session, engine) = Session::new(live);
+                let (session, engine) = new_session(live)?;
                 let telemetry = session_telemetry(&session);
                 let buf = opened.buffer_size().map_or("default".into(), |n| format!("{n}"));
                 if !opts.quiet {
@@ -460,7 +488,7 @@ fn open_session(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> 
         }
     }
     live.settings.sample_rate = opts.sample_rate.unwrap_or(48_000) as f32;
-    let (session, engine) = Session::new(live);
+    let (session, engine) = new_session(live)?;
     let info = AudioInfo {
         device: "no device (silent)".into(),
         sample_rate: live.settings.sample_rate as u32,

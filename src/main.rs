@@ -157,6 +157,46 @@ fn replay(log: &Path, out: Option<&Path>, (from, to): (Option<f64>, Option<f64>)
     Ok(ExitCode::SUCCESS)
 }
 
+/// `replay SET --at T --open`: fast-forward the set offline to T, then go on live in the editor from there.
+fn replay_open(log: &Path, t: f64) -> Result<ExitCode> {
+    let set = synchrotron_tui::setlog::replay::read(log).map_err(anyhow::Error::msg)?;
+    let frame = (t * f64::from(set.sample_rate)) as u64;
+    let Some(v) = set.playing_at(frame).cloned() else {
+        bail!("nothing was playing yet at {t} s");
+    };
+    let started = Instant::now();
+    let (session, engine) = set.prepare(frame).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "fast-forwarded to {t} s in {:.2} s; v{} plays on",
+        started.elapsed().as_secs_f64(),
+        v.version
+    );
+    synchrotron_tui::headless::continue_with(session, engine);
+    let patch = match synchrotron_tui::setlog::replay::patch_of(log) {
+        Some(p) => p,
+        None => log.with_extension("syn"),
+    };
+    let opts = headless::Options {
+        patch,
+        live: LiveConfig::default(),
+        device: None,
+        sample_rate: Some(set.sample_rate),
+        buffer_size: None,
+        no_audio: false,
+        quiet: false,
+        link: false,
+        open_text: Some(v.text),
+        keep: synchrotron_tui::keep::KeepOptions {
+            retro_minutes: 5.0,
+            ..Default::default()
+        },
+    };
+    synchrotron_tui::audio::midi_out::start(None, None);
+    let _notes_off = EndMidiOut;
+    synchrotron_tui::tui::run(&opts)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// At most an hour in memory (1.4 GB of stereo float at 48 kHz).
 fn retro_minutes(s: &str) -> Result<f64, String> {
     let m: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of minutes"))?;
@@ -274,6 +314,9 @@ enum Command {
         /// Print the patch that was playing at this moment.
         #[arg(long, value_parser = set_time)]
         at: Option<f64>,
+        /// With --at: open that patch in the editor and play on from that moment, every node as it was then.
+        #[arg(long, requires = "at")]
+        open: bool,
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
@@ -369,7 +412,17 @@ fn run(command: Command) -> Result<ExitCode> {
                 song,
             )
         }
-        Command::Replay { log, out, from, to, at } => replay(&log, out.as_deref(), (from, to), at),
+        Command::Replay {
+            log,
+            out,
+            from,
+            to,
+            at,
+            open,
+        } => match (at, open) {
+            (Some(t), true) => replay_open(&log, t),
+            _ => replay(&log, out.as_deref(), (from, to), at),
+        },
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
                 print!("{text}");
@@ -421,6 +474,7 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         patch,
         live,
         link: args.link,
+        open_text: None,
         keep: synchrotron_tui::keep::KeepOptions {
             record: args.record.clone(),
             retro_minutes: args.retro,

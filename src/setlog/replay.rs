@@ -29,6 +29,15 @@ pub fn read(path: &Path) -> Result<SetLog, String> {
     })
 }
 
+/// The patch a set log was played from (its start record says).
+pub fn patch_of(path: &Path) -> Option<std::path::PathBuf> {
+    let text = crate::files::read_text(path, "a set log", 1 << 30).ok()?;
+    match Record::from_json(text.lines().next()?)? {
+        Record::Start { patch, .. } if !patch.is_empty() => Some(patch.into()),
+        _ => None,
+    }
+}
+
 pub fn parse(text: &str) -> Option<SetLog> {
     let mut records: Vec<Record> = text.lines().filter_map(Record::from_json).collect();
     let Some(Record::Start {
@@ -81,6 +90,16 @@ impl SetLog {
 
     /// Render frames `0..to`, handing `out` each buffer (interleaved stereo) from frame `from` on.
     pub fn render(&self, from: u64, to: u64, out: &mut dyn FnMut(&[f32])) -> Result<(), String> {
+        self.run(from, to, out).map(drop)
+    }
+
+    /// Play the set offline up to frame `to` and hand back the session and engine as they are then: every node's
+    /// state as it was at that moment, ready to go on live.
+    pub fn prepare(&self, to: u64) -> Result<(Session, Engine), String> {
+        self.run(to, to, &mut |_| {})
+    }
+
+    fn run(&self, from: u64, to: u64, out: &mut dyn FnMut(&[f32])) -> Result<(Session, Engine), String> {
         let config = LiveConfig {
             settings: crate::compile::Settings {
                 sample_rate: self.sample_rate as f32,
@@ -109,7 +128,7 @@ impl SetLog {
             apply(&mut session, r)?;
         }
         play(&mut engine, &mut session, &mut at, to, from, &mut buf, out);
-        Ok(())
+        Ok((session, engine))
     }
 }
 

@@ -36,11 +36,16 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let (mut session, mut sink, info) = headless::start(&quiet)?;
     let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
+    // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).
+    if let Some(t) = &opts.open_text {
+        app.editor.replace_all(t);
+        app.set_checked(t, super::app::check_text(t));
+    }
     if opts.live.quantum_beats > 0.0 {
         app.quantum = opts.live.quantum_beats;
     }
     // A new file's template is heard from its first save, as its status line says.
-    if on_disk {
+    if on_disk && opts.open_text.is_none() {
         let result = session.reload(&text);
         app.on_opened(&result);
     }

@@ -295,3 +295,48 @@ fn a_set_with_live_midi_and_every_kind_of_edit_replays_sample_for_sample() {
     let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
     assert_eq!(first, None, "differs at sample {first:?} of {n}");
 }
+
+/// `replay --at T --open`: the set is fast-forwarded offline to T and goes on live in the editor, every node as it
+/// was then: a sequencer that was on its third step plays on from its third step, not from the first.
+#[cfg(feature = "cpal")]
+#[test]
+fn replay_at_a_moment_opens_the_editor_playing_on_from_there() {
+    use crate::common::{ALSA_FILE, alsa_home, captured_bytes, captured_left_from};
+    let dir = alsa_home("take-open", ALSA_FILE);
+    let patch = dir.join("p.syn");
+    let text = "bpm 120\nnotes = seq [a3 c4 e4 g4] every=1 len=1\nsaw notes -> gain 0.2 -> out\n";
+    std::fs::write(&patch, text).unwrap();
+    let start = synchrotron_tui::setlog::Record::Start {
+        sample_rate: 48_000,
+        seed: 0,
+        protected: true,
+        patch: patch.display().to_string(),
+        started: 0,
+    };
+    let v1 = synchrotron_tui::setlog::Record::Version(synchrotron_tui::setlog::Landed {
+        version: 1,
+        frame: 0,
+        text: text.into(),
+        muted: vec![],
+        soloed: vec![],
+        glide: 480,
+        fade: 960,
+        crossfade: false,
+    });
+    let end = synchrotron_tui::setlog::Record::End { frame: 10 * 48_000 };
+    std::fs::write(dir.join("set.setlog"), [start, v1, end].map(|r| r.to_json()).join("\n")).unwrap();
+    // At 1.25 s the sequencer is on its third step (e4): a step is a beat, half a second.
+    let t = crate::tmux::Tmux::run_in("open", dir.clone(), "replay set.setlog --at 1.25 --open");
+    let s = t.wait_screen("notes = seq");
+    assert!(s.contains("p.syn"), "{s}");
+    t.wait_audio(0.2);
+    assert!(captured_bytes(&t.dir) > 8 * 9_600);
+    // The first frames the device got (the file starts with them): e4's saw, 329.6 Hz, not a3's 220; and a
+    // quarter second on, the fourth step.
+    let x = captured_left_from(&t.dir, 0, 4_800);
+    let f = crate::common::zero_crossing_freq(&x, 48_000.0);
+    assert!((f - 329.6).abs() < 5.0, "plays on from the third step: {f} Hz");
+    let later = captured_left_from(&t.dir, 8 * 14_400, 4_800);
+    let g = crate::common::zero_crossing_freq(&later, 48_000.0);
+    assert!((g - 392.0).abs() < 5.0, "then the fourth: {g} Hz");
+}

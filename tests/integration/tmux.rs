@@ -23,12 +23,18 @@ impl Tmux {
 
     /// Start the app on `p.syn` in `dir` (a folder from `alsa_home`, kept from an earlier run).
     pub fn start_in(name: &str, dir: PathBuf) -> Self {
+        let args = dir.join("p.syn").display().to_string();
+        Self::run_in(name, dir, &args)
+    }
+
+    /// Start the app with these arguments (one shell-safe string) in `dir`.
+    pub fn run_in(name: &str, dir: PathBuf, args: &str) -> Self {
         let socket = format!("synchrotron-{name}-{}", std::process::id());
         let cmd = format!(
-            "env HOME={} {} {}",
+            "cd {} && env HOME={} {} {args}",
+            dir.display(),
             dir.display(),
             env!("CARGO_BIN_EXE_synchrotron-tui"),
-            dir.join("p.syn").display()
         );
         let ok = Command::new("tmux")
             .args([
