@@ -17,6 +17,8 @@ const PART_FRAMES: u64 = (u32::MAX as u64 - 1024) / 8;
 
 struct Recording {
     base: PathBuf,
+    /// Frames a part may hold (`PART_FRAMES`; smaller in tests).
+    max_part: u64,
     part: u32,
     writer: hound::WavWriter<std::io::BufWriter<std::fs::File>>,
     part_frames: u64,
@@ -91,6 +93,7 @@ pub(super) fn run(mut rx: Consumer<f32>, commands: Receiver<Command>, status: &M
 fn new_recording(base: PathBuf, writer: hound::WavWriter<std::io::BufWriter<std::fs::File>>) -> Recording {
     Recording {
         base,
+        max_part: PART_FRAMES,
         part: 1,
         writer,
         part_frames: 0,
@@ -125,7 +128,7 @@ pub fn part_path(base: &Path, part: u32) -> PathBuf {
 
 fn write(r: &mut Recording, samples: &[f32], sr: u32) -> Result<(), String> {
     for pair in samples.chunks_exact(2) {
-        if r.part_frames >= PART_FRAMES {
+        if r.part_frames >= r.max_part {
             r.bytes_before += r.part_frames * 8 + 44;
             r.part += 1;
             let next = open(&part_path(&r.base, r.part), r.part, sr)?;
@@ -184,4 +187,29 @@ fn publish(rec: Option<&Recording>, status: &Mutex<Status>) {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .recording = now;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_recording_goes_on_in_parts_each_a_valid_wav() {
+        let dir = std::env::temp_dir().join(format!("synchrotron-parts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let base = dir.join("take.wav");
+        let mut r = new_recording(base.clone(), open(&base, 1, 48_000).unwrap());
+        r.max_part = 1_000;
+        let samples: Vec<f32> = (0..2 * 2_500).map(|i| (i as f32 * 0.01).sin()).collect();
+        write(&mut r, &samples, 48_000).unwrap();
+        r.writer.finalize().unwrap();
+        let lens: Vec<usize> = [1, 2, 3]
+            .iter()
+            .map(|&p| hound::WavReader::open(part_path(&base, p)).unwrap().len() as usize / 2)
+            .collect();
+        assert_eq!(lens, vec![1_000, 1_000, 500]);
+        assert_eq!(part_path(&base, 2), dir.join("take.2.wav"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -340,3 +340,42 @@ fn replay_at_a_moment_opens_the_editor_playing_on_from_there() {
     let g = crate::common::zero_crossing_freq(&later, 48_000.0);
     assert!((g - 392.0).abs() < 5.0, "then the fourth: {g} Hz");
 }
+
+#[test]
+fn the_retro_buffer_writes_the_last_moments_without_stopping_anything() {
+    let dir = crate::common::scratch("take-retro");
+    std::fs::write(dir.join("p.syn"), "sine 220 -> gain 0.2 -> out\n").unwrap();
+    let mut child = Command::new("timeout")
+        .args(["-s", "TERM", "60"])
+        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args(["p.syn", "--headless", "--no-audio", "--no-log", "--retro", "0.02"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = read_lines(&mut child);
+    wait(&lines, "v1 ok");
+    // Two seconds played; the buffer holds the last 1.2.
+    std::thread::sleep(Duration::from_millis(2_000));
+    writeln!(child.stdin.as_mut().unwrap(), "w").unwrap();
+    wait(&lines, "written to");
+    let line = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|l| l.contains("written to"))
+        .cloned()
+        .unwrap();
+    let name = line.split('`').nth(1).expect("the file is named").to_string();
+    let x = samples(&dir.join(&name));
+    let secs = x.len() as f64 / 2.0 / 48_000.0;
+    assert!((secs - 1.2).abs() < 0.05, "the last 1.2 s: {secs}");
+    assert!(x[x.len() / 2..].iter().any(|v| v.abs() > 0.1), "it holds the sound");
+    // Still playing.
+    save(&dir, "sine 330 -> gain 0.2 -> out\n");
+    wait(&lines, "v2 ok");
+    writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
+    assert!(child.wait().unwrap().success());
+}
