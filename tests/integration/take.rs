@@ -358,7 +358,7 @@ fn the_retro_buffer_writes_the_last_moments_without_stopping_anything() {
     let lines = read_lines(&mut child);
     wait(&lines, "v1 ok");
     // Two seconds played; the buffer holds the last 1.2.
-    std::thread::sleep(Duration::from_millis(2_000));
+    std::thread::sleep(Duration::from_secs(2));
     writeln!(child.stdin.as_mut().unwrap(), "w").unwrap();
     wait(&lines, "written to");
     let line = lines
