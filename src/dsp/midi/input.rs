@@ -124,11 +124,19 @@ pub struct Placed {
     pub msg: Msg,
 }
 
-static PLACED: Mutex<Vec<Consumer<Placed>>> = Mutex::new(Vec::new());
+std::thread_local! {
+    /// The placement reports of the nodes built on this thread: the control thread that builds a session's graphs
+    /// is the one that drains them, so two sessions in one process (tests) never read each other's.
+    static PLACED: std::cell::RefCell<Vec<Consumer<Placed>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
-/// Every live message placed since the last call, once each (several nodes may place the same one). Control thread.
+/// Every live message placed since the last call by nodes built on this thread, once each (several nodes may
+/// place the same one). Control thread.
 pub fn drain_placed(into: &mut Vec<Placed>) {
-    let mut rings = PLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    PLACED.with_borrow_mut(|rings| drain_rings(rings, into));
+}
+
+fn drain_rings(rings: &mut Vec<Consumer<Placed>>, into: &mut Vec<Placed>) {
     let start = into.len();
     for rx in rings.iter_mut() {
         while let Ok(p) = rx.pop() {
@@ -166,10 +174,7 @@ pub struct MidiIn {
 impl MidiIn {
     pub fn new(port: i32, sample_rate: f32) -> Self {
         let (placed, reports) = RingBuffer::new(RING);
-        PLACED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(reports);
+        PLACED.with_borrow_mut(|rings| rings.push(reports));
         Self {
             rx: subscribe(port),
             port,
