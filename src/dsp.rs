@@ -5,6 +5,7 @@ pub mod budget;
 pub mod capture;
 pub mod compat;
 pub mod compat_io;
+pub mod ctl;
 pub mod delay;
 pub mod env;
 pub mod fast;

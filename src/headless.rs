@@ -28,6 +28,36 @@ pub struct Options {
     pub keep: crate::keep::KeepOptions,
     /// Open the editor on this text (already playing) instead of the file's (`replay --at T --open`).
     pub open_text: Option<String>,
+    /// Listen for OSC on this loopback UDP port.
+    pub osc: Option<u16>,
+}
+
+/// Start the OSC listener when asked.
+pub fn start_osc(opts: &Options) -> Result<Option<crate::osc::Osc>, RunError> {
+    opts.osc
+        .map(|port| crate::osc::Osc::start(&format!("127.0.0.1:{port}")))
+        .transpose()
+        .map_err(RunError::Audio)
+}
+
+/// Carry out an OSC command; returns what to say.
+pub fn osc_command(cmd: &crate::osc::OscCommand, session: &mut Session) -> String {
+    use crate::osc::OscCommand;
+    match cmd {
+        OscCommand::Panic => {
+            session.panic();
+            "osc: panic: muted, tails cleared".into()
+        }
+        OscCommand::Unmute => {
+            session.resume();
+            "osc: unmuted".into()
+        }
+        OscCommand::Tempo(b) => {
+            let _ = session.handle().send(crate::engine::ToAudio::Tempo(*b));
+            format!("osc: tempo {b:.1} (the patch's bpm is ignored from now on)")
+        }
+        OscCommand::Reload => "osc: reload".into(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +148,14 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     if let Some(r) = &opts.keep.record {
         say!("recording to {}", r.display());
     }
+    let osc = start_osc(opts)?;
+    if let Some(o) = &osc {
+        say!(
+            "OSC on {} (/syn/ctl/NAME value, /syn/panic, /syn/unmute, /syn/tempo, /syn/reload)",
+            o.addr
+        );
+    }
+    let mut osc_unknown = 0;
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
@@ -199,6 +237,21 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                          (master volume), t (record on/off), w (write the last minutes) or q (quit), then Enter"
                     );
                 }
+            }
+        }
+        if let Some(o) = &osc {
+            for cmd in o.take_commands() {
+                say!("{}", osc_command(&cmd, &mut session));
+                if cmd == crate::osc::OscCommand::Reload
+                    && let Ok(src) = read_settled(&opts.patch)
+                {
+                    armed |= report_reload(&mut session, &opts.patch, &src);
+                    last = src;
+                }
+            }
+            if let Some((n, addr)) = o.unknown().filter(|(n, _)| *n != osc_unknown) {
+                osc_unknown = n;
+                say!("osc: {n} message(s) went nowhere (last {addr})");
             }
         }
         let ev = session.tick();

@@ -24,6 +24,7 @@ pub mod headless;
 pub mod keep;
 pub mod lang;
 pub mod live;
+pub mod osc;
 pub mod patches;
 pub mod setlog;
 pub mod tui;

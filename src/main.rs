@@ -90,6 +90,9 @@ struct PlayArgs {
     /// Keep no set log.
     #[arg(long)]
     no_log: bool,
+    /// Listen for OSC on this UDP port of the loopback interface (9000 when no port is given).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "9000")]
+    osc: Option<u16>,
     #[command(flatten)]
     files: FileArgs,
 }
@@ -186,6 +189,7 @@ fn replay_open(log: &Path, t: f64) -> Result<ExitCode> {
         quiet: false,
         link: false,
         open_text: Some(v.text),
+        osc: None,
         keep: synchrotron_tui::keep::KeepOptions {
             retro_minutes: 5.0,
             ..Default::default()
@@ -475,6 +479,7 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         live,
         link: args.link,
         open_text: None,
+        osc: args.osc,
         keep: synchrotron_tui::keep::KeepOptions {
             record: args.record.clone(),
             retro_minutes: args.retro,

@@ -35,6 +35,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     };
     let (mut session, mut sink, info) = headless::start(&quiet)?;
     let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
+    let osc = headless::start_osc(opts)?;
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).
     if let Some(t) = &opts.open_text {
@@ -144,6 +145,15 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         {
             app.on_controller(ch, cc);
             dirty = true;
+        }
+        if let Some(o) = &osc {
+            for cmd in o.take_commands() {
+                app.status = (headless::osc_command(&cmd, &mut session), super::app::Tone::Info);
+                if cmd == crate::osc::OscCommand::Reload {
+                    apply(Effect::LoadFromDisk, &mut app, &mut session);
+                }
+                dirty = true;
+            }
         }
         let ev = session.tick();
         keep.tick(&ev);

@@ -24,6 +24,7 @@ mod link;
 mod midi;
 mod midi_out;
 mod original;
+mod osc;
 mod preflight;
 mod props;
 mod readme;

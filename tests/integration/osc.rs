@@ -1,0 +1,122 @@
+//! OSC in, with a real UDP socket on loopback: a control sweep is heard in the recording, panic and unknown
+//! addresses are answered, a time-tagged bundle waits for its time. The binary plays headless, paced in real time
+//! with no sound card, recording what it plays.
+
+use rosc::{OscBundle, OscMessage, OscPacket, OscTime, OscType};
+use std::io::BufRead;
+use std::net::UdpSocket;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+fn send(sock: &UdpSocket, port: u16, packet: &OscPacket) {
+    let bytes = rosc::encoder::encode(packet).unwrap();
+    sock.send_to(&bytes, ("127.0.0.1", port)).unwrap();
+}
+
+fn msg(addr: &str, args: Vec<OscType>) -> OscPacket {
+    OscPacket::Message(OscMessage {
+        addr: addr.into(),
+        args,
+    })
+}
+
+#[test]
+fn a_control_sweep_over_osc_is_heard_and_a_bundle_waits_for_its_time() {
+    let dir = crate::common::scratch("osc");
+    std::fs::write(
+        dir.join("p.syn"),
+        "level = ctl 0 min=0 max=1 glide=5ms\nsine 440 -> gain level*0.5 -> out\n",
+    )
+    .unwrap();
+    // A port of our own on loopback (bound and released to find one free).
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new("timeout")
+        .args(["-s", "TERM", "60"])
+        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args([
+            "p.syn",
+            "--headless",
+            "--no-audio",
+            "--no-log",
+            "--retro",
+            "0",
+            "--record",
+            "take.wav",
+        ])
+        .args(["--osc", &port.to_string()])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let out = child.stdout.take().unwrap();
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(l);
+        }
+    });
+    let wait = |what: &str| {
+        let started = Instant::now();
+        while !lines.lock().unwrap().iter().any(|l| l.contains(what)) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no `{what}` in {:?}",
+                lines.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    wait("v1 ok");
+    wait("OSC on 127.0.0.1");
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // A sweep: 0.25, 0.5, 1.0, a third of a second each.
+    for v in [0.25f32, 0.5, 1.0] {
+        std::thread::sleep(Duration::from_millis(330));
+        send(&sock, port, &msg("/syn/ctl/level", vec![OscType::Float(v)]));
+    }
+    std::thread::sleep(Duration::from_millis(330));
+    // A bundle for half a second from now: silence.
+    let later = SystemTime::now() + Duration::from_millis(500);
+    let bundle = OscPacket::Bundle(OscBundle {
+        timetag: OscTime::try_from(later).unwrap(),
+        content: vec![msg("/syn/ctl/level", vec![OscType::Float(0.0)])],
+    });
+    send(&sock, port, &bundle);
+    send(&sock, port, &msg("/syn/nope", vec![]));
+    wait("went nowhere (last /syn/nope)");
+    std::thread::sleep(Duration::from_millis(800));
+    send(&sock, port, &msg("/syn/panic", vec![]));
+    wait("osc: panic");
+    writeln_q(&mut child);
+    assert!(child.wait().unwrap().success());
+    let x: Vec<f32> = hound::WavReader::open(dir.join("take.wav"))
+        .unwrap()
+        .samples::<f32>()
+        .step_by(2)
+        .map(Result::unwrap)
+        .collect();
+    // The level of each tenth of a second: it rises in three steps, then drops to silence.
+    let levels: Vec<f32> = x
+        .chunks(4_800)
+        .map(|c| c.iter().fold(0f32, |m, v| m.max(v.abs())))
+        .collect();
+    let reached = |target: f32| levels.iter().position(|&l| (l - target).abs() < 0.02);
+    let (a, b, c) = (reached(0.125), reached(0.25), reached(0.5));
+    assert!(
+        matches!((a, b, c), (Some(a), Some(b), Some(c)) if a < b && b < c),
+        "the sweep is heard in order: {levels:?}"
+    );
+    let c = c.unwrap();
+    let silent = levels[c..].iter().position(|&l| l < 0.01).map(|k| k + c);
+    assert!(silent.is_some(), "the bundle silenced it: {levels:?}");
+    // It waited: at least four tenths after the last step of the sweep (half a second, sent a third after it).
+    assert!(silent.unwrap() >= c + 6, "the bundle waited for its time: {levels:?}");
+}
+
+fn writeln_q(child: &mut std::process::Child) {
+    use std::io::Write;
+    let _ = writeln!(child.stdin.as_mut().unwrap(), "q");
+}
