@@ -14,19 +14,23 @@ pub mod fade_in;
 pub mod graph;
 pub mod growth;
 pub mod handle;
+mod mailbox;
 pub mod master;
 pub mod messages;
+mod meter;
 pub mod taps;
 pub mod telemetry;
+mod transport;
 
 pub use graph::{Graph, InRef, Slot};
 pub use handle::{EngineHandle, pair};
 pub use master::MasterConfig;
 pub use messages::{Cmd, FromAudio, Swap, SwapMode, ToAudio};
 
-use crate::dsp::simd::{Kernel, Simd};
+use crate::dsp::simd::Simd;
 use crate::dsp::{Block, Ctx, MAX_BLOCK};
 use master::Master;
+use meter::{Interleave, METER_WINDOW, Meter};
 use rtrb::{Consumer, Producer};
 use std::sync::Arc;
 use telemetry::Telemetry;
@@ -75,111 +79,6 @@ pub struct Engine {
     rendered: u64,
     /// Where the output is copied for recording; frames that find it full are counted, never waited for.
     capture: Option<rtrb::Producer<f32>>,
-}
-
-/// Frames the meters gather before they are published: about 21 ms at 48 kHz, quicker than the UI reads them.
-/// Small callbacks then don't each pay for the reduction and the atomics.
-const METER_WINDOW: usize = 1024;
-
-/// Levels gathered over a meter window, in eight lanes per side so the per-block pass vectorises; reduced once
-/// when published.
-struct Meter {
-    peak: [[f32; 8]; 2],
-    energy: [[f32; 8]; 2],
-    gain: f32,
-    frames: usize,
-}
-
-impl Meter {
-    const NEW: Self = Self {
-        peak: [[0.0; 8]; 2],
-        energy: [[0.0; 8]; 2],
-        gain: 1.0,
-        frames: 0,
-    };
-
-    /// Interleave `l` and `r` into `out`, then take their levels.
-    #[inline(always)]
-    fn interleave(&mut self, l: &[f32], r: &[f32], out: &mut [f32]) {
-        self.frames += l.len();
-        // Two passes, each a shape the compiler vectorises well: an interleave alone becomes shuffles, where
-        // mixing it with the levels made it load and store one sample at a time.
-        for ((o, &x), &y) in out.chunks_exact_mut(2).zip(l).zip(r) {
-            o[0] = x;
-            o[1] = y;
-        }
-        let ([pl, pr], [el, er]) = (&mut self.peak, &mut self.energy);
-        levels(pl, el, l);
-        levels(pr, er, r);
-    }
-
-    /// Publish peak, RMS and gain reduction of the window, and start the next.
-    fn publish(&mut self, telemetry: &Telemetry) {
-        let peak = self.peak.map(|lanes| {
-            let mut p = 0f32;
-            for &v in &lanes {
-                louder(&mut p, v);
-            }
-            p
-        });
-        let rms = self
-            .energy
-            .map(|e| (e.iter().sum::<f32>() / self.frames.max(1) as f32).sqrt());
-        // Gain reduction in dB; the log only when the limiter is actually working.
-        let reduction = if self.gain < 1.0 {
-            -20.0 * self.gain.max(1e-6).log10()
-        } else {
-            0.0
-        };
-        telemetry.store_block(peak, rms, reduction);
-        *self = Self::NEW;
-    }
-}
-
-/// Keep the larger magnitude. Compare and select, not `max`, whose NaN rule keeps the meter loop scalar.
-#[inline(always)]
-fn louder(peak: &mut f32, x: f32) {
-    let a = x.abs();
-    *peak = if a > *peak { a } else { *peak };
-}
-
-/// Take `x`'s peak and energy into eight lanes, working on copies so they stay in registers. A short last
-/// chunk is padded with silence and taken like the others: folding it into lane 0 instead split the lanes into
-/// ragged groups the compiler no longer vectorised.
-#[inline(always)]
-fn levels(peak: &mut [f32; 8], energy: &mut [f32; 8], x: &[f32]) {
-    let (mut p, mut e) = (*peak, *energy);
-    let (chunks, rest) = x.as_chunks::<8>();
-    for c in chunks {
-        take(&mut p, &mut e, c);
-    }
-    if !rest.is_empty() {
-        let mut last = [0f32; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        take(&mut p, &mut e, &last);
-    }
-    (*peak, *energy) = (p, e);
-}
-
-/// One chunk of eight into the lanes. A function, not a closure: only inlined code runs in the AVX2 copy.
-#[inline(always)]
-fn take(p: &mut [f32; 8], e: &mut [f32; 8], c: &[f32; 8]) {
-    for k in 0..8 {
-        louder(&mut p[k], c[k]);
-        e[k] += c[k] * c[k];
-    }
-}
-
-/// `Meter::interleave` as a kernel, so it runs as wide as the graph.
-struct Interleave<'a>(&'a mut Meter, &'a [f32], &'a [f32], &'a mut [f32]);
-
-impl Kernel for Interleave<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run(self) {
-        self.0.interleave(self.1, self.2, self.3);
-    }
 }
 
 /// Returned boxes that can wait when the return ring is full; more can't build up (invariant 3).
@@ -395,73 +294,6 @@ impl Engine {
         }
     }
 
-    /// Take new messages. A swap replaces any swap still waiting (latest wins).
-    fn receive(&mut self) {
-        while let Ok(msg) = self.rx.pop() {
-            match msg {
-                ToAudio::Swap(swap) => {
-                    if let Some(older) = self.pending.replace(swap) {
-                        self.send_back(FromAudio::Unused(older));
-                    }
-                }
-                ToAudio::Panic => {
-                    self.muted = true;
-                    self.tails_cleared = false;
-                    self.master.set_muted(true, self.sample_rate);
-                    self.applied(Cmd::Panic);
-                }
-                ToAudio::Resume => {
-                    self.muted = false;
-                    self.master.set_muted(false, self.sample_rate);
-                    self.applied(Cmd::Resume);
-                }
-                ToAudio::Volume(gain) => {
-                    self.master.set_volume(gain);
-                    self.applied(Cmd::Volume(gain));
-                }
-                ToAudio::Scope(tap) => self.scope_tap = tap,
-                ToAudio::Tempo(bpm) => {
-                    self.tempo_locked = true;
-                    self.set_tempo(bpm);
-                    self.applied(Cmd::Tempo(bpm));
-                }
-                ToAudio::Locate(beat) => {
-                    self.beat_origin = beat;
-                    self.frames = 0;
-                    self.applied(Cmd::Locate(beat));
-                }
-                ToAudio::Run(run) => {
-                    self.stopped = !run;
-                    self.clock_byte(0, if run { 0xFB } else { 0xFC });
-                    self.applied(Cmd::Run(run));
-                }
-                ToAudio::Capture(tx) => {
-                    self.capture = Some(tx);
-                    self.applied(Cmd::Capture);
-                }
-                ToAudio::ClockOut(tx) => {
-                    self.clock_out = Some(tx);
-                    self.clock_byte(0, 0xFA);
-                }
-                ToAudio::Cancel { version } => {
-                    if self.pending.as_ref().is_some_and(|s| s.version == version)
-                        && let Some(swap) = self.pending.take()
-                    {
-                        self.send_back(FromAudio::Unused(swap));
-                    }
-                }
-            }
-            if !self.parked.is_empty() {
-                break;
-            }
-        }
-    }
-
-    fn applied(&mut self, cmd: Cmd) {
-        let frame = self.rendered;
-        self.send_back(FromAudio::Applied { frame, cmd });
-    }
-
     /// Frames to wait before the pending swap may go in: after any running fade, on its beat quantum.
     fn frames_until_pending(&self) -> Option<usize> {
         let swap = self.pending.as_ref()?;
@@ -481,41 +313,6 @@ impl Engine {
         }
         let to_next = (pos.floor() + 1.0 - pos) * q;
         Some(((to_next / bpf - 1e-6).ceil() as usize).max(1))
-    }
-
-    /// MIDI clock for the next `frames`: a tick wherever the beat crosses a 24th, on that frame.
-    fn send_clock(&mut self, frames: usize) {
-        if self.clock_out.is_none() || self.stopped {
-            return;
-        }
-        let (b0, bpf) = (self.beat(), self.beats_per_frame());
-        let end = b0 + frames as f64 * bpf;
-        let mut k = (b0 * 24.0 - 1e-9).ceil();
-        while k / 24.0 < end {
-            let at = ((k / 24.0 - b0) / bpf).round() as u64;
-            self.clock_byte(at, 0xF8);
-            k += 1.0;
-        }
-    }
-
-    fn clock_byte(&mut self, at: u64, byte: u8) {
-        let frame = self.rendered + at;
-        if let Some(tx) = &mut self.clock_out {
-            let _ = tx.push(crate::dsp::keys::out::OutMsg::Midi {
-                key: 0,
-                frame,
-                bytes: [byte, 0, 0],
-            });
-        }
-    }
-
-    /// A new tempo from this frame on; the beat carries on from where it is.
-    fn set_tempo(&mut self, bpm: f64) {
-        if bpm > 0.0 && bpm.is_finite() && bpm != self.bpm {
-            self.beat_origin = self.beat();
-            self.frames = 0;
-            self.bpm = bpm;
-        }
     }
 
     fn install_pending(&mut self) {
@@ -546,35 +343,6 @@ impl Engine {
         }
         let frame = self.rendered;
         self.send_back(FromAudio::Installed { version, frame });
-    }
-
-    fn send_back(&mut self, msg: FromAudio) {
-        if !self.parked.is_empty() {
-            self.park(msg);
-            return;
-        }
-        if let Err(rtrb::PushError::Full(msg)) = self.tx.push(msg) {
-            self.park(msg);
-        }
-    }
-
-    fn park(&mut self, msg: FromAudio) {
-        if self.parked.len() < self.parked.capacity() {
-            self.parked.push(msg);
-        } else if matches!(msg, FromAudio::Retired(_) | FromAudio::Unused(_)) {
-            // Unreachable while invariant 3 holds; leaking beats freeing on the audio thread.
-            std::mem::forget(msg);
-        }
-    }
-
-    fn flush_parked(&mut self) {
-        while !self.parked.is_empty() && self.tx.slots() > 0 {
-            let msg = self.parked.remove(0);
-            if let Err(rtrb::PushError::Full(msg)) = self.tx.push(msg) {
-                self.parked.insert(0, msg);
-                break;
-            }
-        }
     }
 
     /// Whether the control side has gone away.

@@ -3,13 +3,15 @@
 
 use crate::audio::null::NullOutput;
 use crate::lang::diagnostic::render_all;
-use crate::live::{AudioInfo, LiveConfig, Session};
+use crate::live::{LiveConfig, Session};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+pub use start::{continue_with, osc_command, reopen, start, start_osc};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -30,34 +32,6 @@ pub struct Options {
     pub open_text: Option<String>,
     /// Listen for OSC on this loopback UDP port.
     pub osc: Option<u16>,
-}
-
-/// Start the OSC listener when asked.
-pub fn start_osc(opts: &Options) -> Result<Option<crate::osc::Osc>, RunError> {
-    opts.osc
-        .map(|port| crate::osc::Osc::start(&format!("127.0.0.1:{port}")))
-        .transpose()
-        .map_err(RunError::Audio)
-}
-
-/// Carry out an OSC command; returns what to say.
-pub fn osc_command(cmd: &crate::osc::OscCommand, session: &mut Session) -> String {
-    use crate::osc::OscCommand;
-    match cmd {
-        OscCommand::Panic => {
-            session.panic();
-            "osc: panic: muted, tails cleared".into()
-        }
-        OscCommand::Unmute => {
-            session.resume();
-            "osc: unmuted".into()
-        }
-        OscCommand::Tempo(b) => {
-            let _ = session.handle().send(crate::engine::ToAudio::Tempo(*b));
-            format!("osc: tempo {b:.1} (the patch's bpm is ignored from now on)")
-        }
-        OscCommand::Reload => "osc: reload".into(),
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +76,12 @@ macro_rules! say_err {
         let _ = write!(std::io::stderr().lock(), $($t)*);
     }};
 }
+
+// After the macros, which they use.
+mod commands;
+mod start;
+
+use commands::{Command, commands};
 
 /// The signals that end a session cleanly: interrupt (Ctrl-C), terminate, hang-up (the terminal closed) and quit.
 pub const END_SIGNALS: [i32; 4] = [
@@ -313,83 +293,6 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     Ok(())
 }
 
-enum Command {
-    Panic,
-    Resume,
-    /// Take back the armed change before it lands.
-    Cancel,
-    /// Master volume down or up a step.
-    Volume(bool),
-    Quit,
-    /// Start or stop recording.
-    Record,
-    /// Write the retro buffer out.
-    Retro,
-    /// Something else was typed: said back with the commands there are.
-    Unknown(String),
-    /// A line too long to be a command, skipped.
-    Ignored(String),
-}
-
-/// The longest command line read; longer ones are skipped whole (stdin may be `/dev/zero` or a paste).
-const MAX_COMMAND: usize = 256;
-
-/// Commands typed on stdin, one per line. The reader thread ends with stdin.
-fn commands() -> mpsc::Receiver<Command> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut stdin = std::io::stdin().lock();
-        while let Some(line) = read_command(&mut stdin) {
-            let last = line.contains("stdin is ignored");
-            let cmd = match line.trim() {
-                "" => continue,
-                marker if marker.starts_with("(a line over") => Command::Ignored(marker.to_string()),
-                "p" | "panic" => Command::Panic,
-                "r" | "resume" => Command::Resume,
-                "c" | "cancel" => Command::Cancel,
-                "-" => Command::Volume(false),
-                "+" => Command::Volume(true),
-                "q" | "quit" => Command::Quit,
-                "t" | "rec" => Command::Record,
-                "w" | "retro" => Command::Retro,
-                other => Command::Unknown(other.chars().take(40).filter(|c| !c.is_control()).collect()),
-            };
-            if tx.send(cmd).is_err() || last {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// One line of at most `MAX_COMMAND` bytes; a longer one is skipped to its end in bounded pieces and comes back as
-/// a marker. `None` at the end of input, or after a megabyte with no line end (stdin is not a person typing then).
-fn read_command(input: &mut impl std::io::BufRead) -> Option<String> {
-    use std::io::{BufRead as _, Read as _};
-    let mut line = Vec::new();
-    let n = (&mut *input)
-        .take(MAX_COMMAND as u64 + 1)
-        .read_until(b'\n', &mut line)
-        .ok()?;
-    if n == 0 {
-        return None;
-    }
-    if line.len() > MAX_COMMAND && line.last() != Some(&b'\n') {
-        let mut skip = Vec::with_capacity(64 * 1024);
-        for _ in 0..16 {
-            skip.clear();
-            let m = (&mut *input).take(64 * 1024).read_until(b'\n', &mut skip).ok()?;
-            if m == 0 || skip.last() == Some(&b'\n') {
-                return Some(format!("(a line over {MAX_COMMAND} bytes)"));
-            }
-        }
-        return Some(format!(
-            "(a line over {MAX_COMMAND} bytes, and no line end in a megabyte: stdin is ignored)"
-        ));
-    }
-    Some(String::from_utf8_lossy(&line).into_owned())
-}
-
 /// An empty patch file replaces a playing one only after staying empty this long.
 const EMPTY_FOR: Duration = Duration::from_secs(1);
 
@@ -440,156 +343,6 @@ fn changed_enough(last: Option<&str>, now: &str) -> bool {
     }
 }
 
-/// A session and engine prepared elsewhere (a replayed set, `replay --at T --open`), to go on live instead of a new
-/// one. Taken by the next `start`.
-static PREPARED: std::sync::Mutex<Option<(Session, crate::engine::Engine)>> = std::sync::Mutex::new(None);
-
-/// Hand `start` a session to continue (with its engine) rather than starting from silence.
-pub fn continue_with(session: Session, engine: crate::engine::Engine) {
-    *PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((session, engine));
-}
-
-/// A new session, or the one prepared to continue (which must run at the device's rate).
-fn new_session(live: LiveConfig) -> Result<(Session, crate::engine::Engine), RunError> {
-    let prepared = PREPARED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take();
-    match prepared {
-        Some((s, _)) if s.config().settings.sample_rate != live.settings.sample_rate => Err(RunError::Audio(format!(
-            "the set was played at {} Hz and the device runs at {} Hz; ask for the set's rate with --sample-rate",
-            s.config().settings.sample_rate,
-            live.settings.sample_rate
-        ))),
-        Some(p) => Ok(p),
-        None => Ok(Session::new(live)),
-    }
-}
-
-/// Open the device (or the null output) and start a session on it, joining Link when asked.
-pub fn start(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
-    #[allow(unused_mut)]
-    let (mut session, sink, info) = open_session(opts)?;
-    #[cfg(feature = "link")]
-    if opts.link {
-        // Announces this app on the local network: only when the performer asks.
-        session.join_link(Box::new(crate::clock::link::AbletonLink::join(120.0)));
-        if !opts.quiet {
-            say!("Ableton Link on: tempo and phase follow the session");
-        }
-    }
-    Ok((session, sink, info))
-}
-
-fn open_session(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> {
-    let mut live = opts.live;
-    let buffer = opts.buffer_size.unwrap_or(256) as usize;
-    #[cfg(feature = "cpal")]
-    if !opts.no_audio {
-        use crate::audio::cpal_backend::{self, AudioError, Request};
-        let req = Request {
-            device: opts.device.clone(),
-            sample_rate: opts.sample_rate,
-            buffer_size: opts.buffer_size,
-        };
-        match cpal_backend::open(&req) {
-            Ok(opened) => {
-                live.settings.sample_rate = opened.sample_rate() as f32;
-                let (session, engine) = new_session(live)?;
-                let telemetry = session_telemetry(&session);
-                let buf = opened.buffer_size().map_or("default".into(), |n| format!("{n}"));
-                if !opts.quiet {
-                    say!(
-                        "playing on {} at {} Hz, buffer {buf}",
-                        opened.name,
-                        opened.sample_rate()
-                    );
-                }
-                let info = AudioInfo {
-                    device: opened.name.clone(),
-                    sample_rate: opened.sample_rate(),
-                    buffer: opened.buffer_size(),
-                };
-                match opened.start(engine, telemetry) {
-                    Ok(out) => return Ok((session, Sink::Device(out), info)),
-                    Err(e) if opts.device.is_some() => return Err(RunError::Audio(e.to_string())),
-                    Err(e) => {
-                        if !opts.quiet {
-                            say!("{e}; running silently (edits are still checked and compiled)");
-                        }
-                        let mut session = session;
-                        let engine = session.restart(live.settings.sample_rate);
-                        let info = AudioInfo {
-                            device: "no device (silent)".into(),
-                            ..info
-                        };
-                        return Ok((session, Sink::Null(NullOutput::start(engine, buffer)), info));
-                    }
-                }
-            }
-            Err(e @ (AudioError::DeviceNotFound { .. } | AudioError::UnsupportedFormat)) => {
-                return Err(RunError::Audio(e.to_string()));
-            }
-            Err(e) if opts.device.is_some() || opts.sample_rate.is_some() || opts.buffer_size.is_some() => {
-                return Err(RunError::Audio(e.to_string()));
-            }
-            Err(e) => {
-                if !opts.quiet {
-                    say!("{e}; running silently (edits are still checked and compiled)");
-                }
-            }
-        }
-    }
-    live.settings.sample_rate = opts.sample_rate.unwrap_or(48_000) as f32;
-    let (session, engine) = new_session(live)?;
-    let info = AudioInfo {
-        device: "no device (silent)".into(),
-        sample_rate: live.settings.sample_rate as u32,
-        buffer: Some(buffer as u32),
-    };
-    Ok((session, Sink::Null(NullOutput::start(engine, buffer)), info))
-}
-
-#[cfg(feature = "cpal")]
-fn session_telemetry(session: &Session) -> Arc<crate::engine::telemetry::Telemetry> {
-    // The handle is borrowed mutably elsewhere; the telemetry is shared.
-    session.handle_ref().telemetry().clone()
-}
-
-/// Retry the device every second until it comes back or we are stopped; meanwhile play silently.
-pub fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink {
-    #[cfg(feature = "cpal")]
-    {
-        use crate::audio::cpal_backend::{self, Request};
-        let req = Request {
-            device: opts.device.clone(),
-            sample_rate: opts.sample_rate,
-            buffer_size: opts.buffer_size,
-        };
-        while !stop.load(Ordering::Relaxed) {
-            if let Ok(opened) = cpal_backend::open(&req) {
-                let engine = session.restart(opened.sample_rate() as f32);
-                let telemetry = session_telemetry(session);
-                if let Ok(out) = opened.start(engine, telemetry) {
-                    if !opts.quiet {
-                        say!("audio device back: {}", opened_name(&req));
-                    }
-                    return Sink::Device(out);
-                }
-            }
-            std::thread::sleep(Duration::from_secs(1));
-        }
-    }
-    let _ = stop;
-    let engine = session.restart(opts.sample_rate.unwrap_or(48_000) as f32);
-    Sink::Null(NullOutput::start(engine, opts.buffer_size.unwrap_or(256) as usize))
-}
-
-#[cfg(feature = "cpal")]
-fn opened_name(req: &crate::audio::cpal_backend::Request) -> String {
-    req.device.clone().unwrap_or_else(|| "the default device".into())
-}
-
 /// Watch the patch's folder (editors often replace the file rather than write it) and report changes to it.
 pub fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<bool>), RunError> {
     let err = |e: notify::Error| RunError::Watch(path.display().to_string(), e.to_string());
@@ -611,23 +364,4 @@ pub fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<
     .map_err(err)?;
     watcher.watch(&dir, RecursiveMode::NonRecursive).map_err(err)?;
     Ok((watcher, rx))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn command_lines_are_bounded() {
-        let mut zeros = std::io::BufReader::new(std::io::Read::take(std::io::repeat(0), 10 << 20));
-        let line = read_command(&mut zeros).unwrap();
-        assert!(line.contains("stdin is ignored"), "{line}");
-        let mut long = std::io::Cursor::new([vec![b'x'; 1000], b"\nq\n".to_vec()].concat());
-        assert_eq!(read_command(&mut long).as_deref(), Some("(a line over 256 bytes)"));
-        assert_eq!(read_command(&mut long).as_deref(), Some("q\n"));
-        assert_eq!(read_command(&mut long), None);
-        let mut typed = std::io::Cursor::new(b"p\nwhat\n".to_vec());
-        assert_eq!(read_command(&mut typed).as_deref(), Some("p\n"));
-        assert_eq!(read_command(&mut typed).as_deref(), Some("what\n"));
-    }
 }

@@ -2,18 +2,22 @@
 //! `anyhow` lives only here; every user-caused failure prints one clear line (or rustc-style diagnostics) and exits
 //! non-zero.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
-use synchrotron_tui::audio::offline;
+use std::time::Duration;
 use synchrotron_tui::cli;
-use synchrotron_tui::compile::{self, Lang, Settings};
-use synchrotron_tui::engine::{Engine, MasterConfig};
+use synchrotron_tui::compile::{self, Lang};
+use synchrotron_tui::engine::MasterConfig;
 use synchrotron_tui::files;
 use synchrotron_tui::headless;
 use synchrotron_tui::live::LiveConfig;
+
+mod cmd;
+
+use cmd::render::render;
+use cmd::replay::{replay, replay_open, set_time};
 
 #[derive(Parser)]
 #[command(
@@ -95,110 +99,6 @@ struct PlayArgs {
     osc: Option<u16>,
     #[command(flatten)]
     files: FileArgs,
-}
-
-/// A moment of a set: `12:30`, `1:02:03` or seconds (`750.5`).
-fn set_time(s: &str) -> Result<f64, String> {
-    let parts: Vec<&str> = s.split(':').collect();
-    let mut t = 0.0;
-    for p in &parts {
-        let v: f64 = p
-            .parse()
-            .map_err(|_| format!("`{s}` is not a time (mm:ss, h:mm:ss or seconds)"))?;
-        t = t * 60.0 + v;
-    }
-    if parts.len() > 3 || !t.is_finite() || t < 0.0 {
-        return Err(format!("`{s}` is not a time (mm:ss, h:mm:ss or seconds)"));
-    }
-    Ok(t)
-}
-
-fn replay(log: &Path, out: Option<&Path>, (from, to): (Option<f64>, Option<f64>), at: Option<f64>) -> Result<ExitCode> {
-    let set = synchrotron_tui::setlog::replay::read(log).map_err(anyhow::Error::msg)?;
-    let rate = f64::from(set.sample_rate);
-    if let Some(t) = at {
-        let Some(v) = set.playing_at((t * rate) as u64) else {
-            bail!("nothing was playing yet at {t} s");
-        };
-        println!(
-            "# v{} — playing at {t} s (from {:.3} s)\n{}",
-            v.version,
-            v.frame as f64 / rate,
-            v.text
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let Some(out) = out else {
-        bail!("say where to render (`--out set.wav`) or which moment to print (`--at 12:30`)");
-    };
-    let end = to.map_or(set.last_frame(), |t| (t * rate) as u64);
-    let start = from.map_or(0, |t| (t * rate) as u64).min(end);
-    check_output(log, out, end - start, set.sample_rate)?;
-    let cannot_write = || format!("cannot write `{}`", out.display());
-    let mut wav = offline::WavStream::create(out, set.sample_rate).with_context(cannot_write)?;
-    let started = Instant::now();
-    let mut failed = None;
-    set.render(start, end, &mut |samples| {
-        if failed.is_none()
-            && let Err(e) = wav.write(samples)
-        {
-            failed = Some(e);
-        }
-    })
-    .map_err(anyhow::Error::msg)?;
-    if let Some(e) = failed {
-        return Err(e).with_context(cannot_write);
-    }
-    wav.finish().with_context(cannot_write)?;
-    let took = started.elapsed().as_secs_f64();
-    let seconds = (end - start) as f64 / rate;
-    println!(
-        "replayed {seconds:.1} s to {} in {took:.2} s ({:.0}x faster than real time)",
-        out.display(),
-        seconds / took.max(1e-9)
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `replay SET --at T --open`: fast-forward the set offline to T, then go on live in the editor from there.
-fn replay_open(log: &Path, t: f64) -> Result<ExitCode> {
-    let set = synchrotron_tui::setlog::replay::read(log).map_err(anyhow::Error::msg)?;
-    let frame = (t * f64::from(set.sample_rate)) as u64;
-    let Some(v) = set.playing_at(frame).cloned() else {
-        bail!("nothing was playing yet at {t} s");
-    };
-    let started = Instant::now();
-    let (session, engine) = set.prepare(frame).map_err(anyhow::Error::msg)?;
-    eprintln!(
-        "fast-forwarded to {t} s in {:.2} s; v{} plays on",
-        started.elapsed().as_secs_f64(),
-        v.version
-    );
-    synchrotron_tui::headless::continue_with(session, engine);
-    let patch = match synchrotron_tui::setlog::replay::patch_of(log) {
-        Some(p) => p,
-        None => log.with_extension("syn"),
-    };
-    let opts = headless::Options {
-        patch,
-        live: LiveConfig::default(),
-        device: None,
-        sample_rate: Some(set.sample_rate),
-        buffer_size: None,
-        no_audio: false,
-        quiet: false,
-        link: false,
-        open_text: Some(v.text),
-        osc: None,
-        keep: synchrotron_tui::keep::KeepOptions {
-            retro_minutes: 5.0,
-            ..Default::default()
-        },
-    };
-    synchrotron_tui::audio::midi_out::start(None, None);
-    let _notes_off = EndMidiOut;
-    synchrotron_tui::tui::run(&opts)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// At most an hour in memory (1.4 GB of stereo float at 48 kHz).
@@ -578,107 +478,4 @@ fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-fn render(
-    path: &Path,
-    out: &Path,
-    seconds: f64,
-    rate: (u32, usize, u64),
-    master: MasterConfig,
-    song: Option<Vec<synchrotron_tui::audio::midi_file::Timed>>,
-) -> Result<ExitCode> {
-    let (sample_rate, buffer_size, seed) = rate;
-    let frames = (seconds * f64::from(sample_rate)).round() as usize;
-    check_output(path, out, frames as u64, sample_rate)?;
-    let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
-    let checked = match cli::check_rendered(path, &src) {
-        Ok((c, warnings)) => {
-            eprint!("{warnings}");
-            c
-        }
-        Err(text) => {
-            eprint!("{text}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let settings = Settings {
-        sample_rate: sample_rate as f32,
-        seed,
-    };
-    if let Err(d) = compile::budget::enforce(&checked.spec, sample_rate as f32) {
-        eprint!(
-            "{}",
-            synchrotron_tui::lang::diagnostic::render_all(&[d], &path.display().to_string(), &src)
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    let graph =
-        compile::build(&checked.spec, &settings).map_err(|_| anyhow::anyhow!("the patch has a feedback loop"))?;
-    let cannot_write = || format!("cannot write `{}`", out.display());
-    let mut wav = offline::WavStream::create(out, sample_rate).with_context(cannot_write)?;
-    let started = Instant::now();
-    let mut engine = Engine::new(graph, sample_rate as f32, master);
-    // In slices of about a second, written as they come (memory stays flat however long the render), letting
-    // WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
-    let slice = buffer_size.max(1) * (sample_rate as usize / buffer_size.max(1)).max(1);
-    let (mut done, mut peak) = (0, 0f32);
-    let mut player = song.map(|s| synchrotron_tui::audio::midi_file::Player::new(s, -1));
-    while done < frames {
-        let n = slice.min(frames - done);
-        let samples = match &mut player {
-            Some(p) => offline::render_fed(&mut engine, n, buffer_size, done as u64, &mut |end| p.send_until(end)),
-            None => offline::render(&mut engine, n, buffer_size),
-        };
-        peak = samples.iter().fold(peak, |m, s| m.max(s.abs()));
-        wav.write(&samples).with_context(cannot_write)?;
-        synchrotron_tui::dsp::io::wait_written();
-        done += n;
-    }
-    drop(engine);
-    synchrotron_tui::dsp::io::finish_files();
-    wav.finish().with_context(cannot_write)?;
-    let took = started.elapsed().as_secs_f64();
-    println!(
-        "rendered {seconds} s to {} in {:.3} s ({:.0}x faster than real time), peak {:.1} dBFS",
-        out.display(),
-        took,
-        seconds / took.max(1e-9),
-        20.0 * peak.max(1e-9).log10()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Refuse an output that would destroy the patch, lie about its format, or not fit in a WAV file.
-fn check_output(patch: &Path, out: &Path, frames: u64, sample_rate: u32) -> Result<()> {
-    if frames > offline::WAV_MAX_FRAMES {
-        let most = offline::WAV_MAX_FRAMES / u64::from(sample_rate);
-        bail!(
-            "{frames} frames do not fit in one WAV file (4 GiB: at most {most} s, {} h {} min, at {sample_rate} Hz); \
-             render the set in parts with shorter --seconds",
-            most / 3600,
-            most % 3600 / 60
-        );
-    }
-    if out == Path::new("/dev/null") {
-        return Ok(());
-    }
-    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if !matches!(ext.as_deref(), Some("wav" | "wave")) {
-        bail!(
-            "`{}`: render writes WAV files only; name the output `….wav` (convert it afterwards for other formats, \
-             e.g. `ffmpeg -i out.wav out.mp3`)",
-            out.display()
-        );
-    }
-    if let (Ok(a), Ok(b)) = (std::fs::metadata(patch), std::fs::metadata(out)) {
-        use std::os::unix::fs::MetadataExt;
-        if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
-            bail!("`{}` is the patch itself; choose another output name", out.display());
-        }
-        if !b.is_file() {
-            bail!("`{}` is not a plain file; choose another output name", out.display());
-        }
-    }
-    Ok(())
 }
