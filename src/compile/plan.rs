@@ -175,7 +175,8 @@ fn chains(spec: &GraphSpec) -> Vec<(String, String)> {
 pub fn align(old: &GraphSpec, new: &mut GraphSpec) {
     let (a, b) = (chains(old), chains(new));
     let mut rename: HashMap<String, String> = HashMap::new();
-    let pairs = lcs(&a, &b);
+    let sig = |c: &[(String, String)]| c.iter().map(|x| x.1.clone()).collect::<Vec<_>>();
+    let pairs = lcs(&sig(&a), &sig(&b));
     let (mut i, mut j) = (0, 0);
     for &(pi, pj) in pairs.iter().chain(std::iter::once(&(a.len(), b.len()))) {
         // Pair the gap before this match in order.
@@ -207,13 +208,14 @@ pub fn align(old: &GraphSpec, new: &mut GraphSpec) {
     }
 }
 
-/// Index pairs of a longest common subsequence of equal signatures.
-fn lcs(a: &[(String, String)], b: &[(String, String)]) -> Vec<(usize, usize)> {
+/// Index pairs of a longest common subsequence of equal items (signatures, statement texts): what two versions
+/// share, in order, so what was inserted or deleted between them does not shift the rest.
+pub fn lcs<T: PartialEq>(a: &[T], b: &[T]) -> Vec<(usize, usize)> {
     let (n, m) = (a.len(), b.len());
     let mut t = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            t[i][j] = if a[i].1 == b[j].1 {
+            t[i][j] = if a[i] == b[j] {
                 t[i + 1][j + 1] + 1
             } else {
                 t[i + 1][j].max(t[i][j + 1])
@@ -222,10 +224,9 @@ fn lcs(a: &[(String, String)], b: &[(String, String)]) -> Vec<(usize, usize)> {
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
     while i < n && j < m {
-        if a[i].1 == b[j].1 {
+        if a[i] == b[j] {
             out.push((i, j));
-            i += 1;
-            j += 1;
+            (i, j) = (i + 1, j + 1);
         } else if t[i + 1][j] >= t[i][j + 1] {
             i += 1;
         } else {

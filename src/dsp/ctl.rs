@@ -91,18 +91,7 @@ impl Processor for Ctl {
     fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
         let Some(out) = outs.first_mut() else { return };
         let target = f32::from_bits(self.cell.value.load(Relaxed)).clamp(self.min, self.max);
-        let out = &mut out[..ctx.frames];
-        if self.now == target {
-            out.fill(target);
-            return;
-        }
-        for o in out {
-            self.now += (target - self.now) * self.coef;
-            if (self.now - target).abs() <= 1e-6 * target.abs().max(1e-3) {
-                self.now = target;
-            }
-            *o = self.now;
-        }
+        super::keys::cc::glide(&mut out[..ctx.frames], &mut self.now, target, self.coef);
     }
 
     fn copy_state(&mut self, other: &dyn Processor) {

@@ -6,6 +6,7 @@
 //! pairs with the live chain in the same place between two matches, as the hot swap's own alignment does. A chain
 //! with no partner is added where it stands.
 
+use crate::compile::plan::lcs;
 use crate::lang::Diagnostic;
 use crate::lang::ast::{Patch, Statement};
 use crate::lang::parser::parse_all;
@@ -147,33 +148,6 @@ fn partners(bs: &[Piece<'_>], ls: &[Piece<'_>]) -> Vec<Option<usize>> {
             out[bc[mx]] = Some(lc[my]);
         }
         (x, y) = (mx + 1, my + 1);
-    }
-    out
-}
-
-/// Index pairs of a longest common subsequence of equal texts.
-fn lcs(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let mut t = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            t[i][j] = if a[i] == b[j] {
-                t[i + 1][j + 1] + 1
-            } else {
-                t[i + 1][j].max(t[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n && j < m {
-        if a[i] == b[j] {
-            out.push((i, j));
-            (i, j) = (i + 1, j + 1);
-        } else if t[i + 1][j] >= t[i][j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
     }
     out
 }

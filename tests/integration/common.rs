@@ -168,3 +168,14 @@ pub fn captured_left_from(home: &std::path::Path, from: u64, frames: usize) -> V
         .map(|f| f32::from_le_bytes([f[0], f[1], f[2], f[3]]))
         .collect()
 }
+
+/// Amplitude of the `hz` component of `x` (correlation with a sine and a cosine), at 48 kHz.
+pub fn level(x: &[f32], hz: f64) -> f64 {
+    let (mut c, mut s) = (0f64, 0f64);
+    for (i, v) in x.iter().enumerate() {
+        let t = i as f64 / f64::from(SR) * hz * std::f64::consts::TAU;
+        c += f64::from(*v) * t.cos();
+        s += f64::from(*v) * t.sin();
+    }
+    2.0 * (c * c + s * s).sqrt() / x.len() as f64
+}

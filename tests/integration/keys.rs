@@ -2,22 +2,11 @@
 //! listens on its own port, so tests running side by side never hear each other) and with `render --midi`. The
 //! audio is analysed: chords by their fundamentals, stealing and sweeps by their largest step, the pedal by level.
 
-use crate::common::{SR, peak, rms};
+use crate::common::{SR, level, peak, rms};
 use synchrotron_tui::compile::{self, Settings};
 use synchrotron_tui::dsp::midi::input::send_at_frame;
 use synchrotron_tui::engine::{Engine, MasterConfig};
 use synchrotron_tui::live::{LiveConfig, Session};
-
-/// Amplitude of the `hz` component of `x`.
-fn level(x: &[f32], hz: f64) -> f64 {
-    let (mut c, mut s) = (0f64, 0f64);
-    for (i, v) in x.iter().enumerate() {
-        let t = i as f64 / f64::from(SR) * hz * std::f64::consts::TAU;
-        c += f64::from(*v) * t.cos();
-        s += f64::from(*v) * t.sin();
-    }
-    2.0 * (c * c + s * s).sqrt() / x.len() as f64
-}
 
 fn hz(note: u8) -> f64 {
     440.0 * 2f64.powf((f64::from(note) - 69.0) / 12.0)

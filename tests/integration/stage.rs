@@ -2,19 +2,8 @@
 //! sends only the chain under the cursor, an armed change lands on the bar, mute silences exactly its chain, and
 //! the scope follows the cursor. The sound is read from the ALSA capture and analysed.
 
-use crate::common::{SR, captured_bytes, captured_left_from};
+use crate::common::{captured_bytes, captured_left_from, level};
 use crate::tmux::Tmux;
-
-/// Amplitude of the `hz` component of `x` (correlation with a sine and cosine).
-fn level(x: &[f32], hz: f64) -> f64 {
-    let (mut c, mut s) = (0f64, 0f64);
-    for (i, v) in x.iter().enumerate() {
-        let t = i as f64 / f64::from(SR) * hz * std::f64::consts::TAU;
-        c += f64::from(*v) * t.cos();
-        s += f64::from(*v) * t.sin();
-    }
-    2.0 * (c * c + s * s).sqrt() / x.len() as f64
-}
 
 /// Half a second of what plays from now on, after a second has passed (the change has landed and settled).
 fn fresh_tail(t: &Tmux) -> Vec<f32> {

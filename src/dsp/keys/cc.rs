@@ -106,17 +106,24 @@ impl Cc {
 
     fn render(&mut self, out: &mut [f32]) {
         let t = self.target();
-        if self.value == t {
-            out.fill(t);
-            return;
+        glide(out, &mut self.value, t, self.coef);
+    }
+}
+
+/// Fill `out` gliding `now` towards `target` (one pole, `coef` a frame), landing on it exactly once close. Also
+/// the `ctl` node's glide. Real-time.
+#[inline]
+pub fn glide(out: &mut [f32], now: &mut f32, target: f32, coef: f32) {
+    if *now == target {
+        out.fill(target);
+        return;
+    }
+    for o in out {
+        *now += (target - *now) * coef;
+        if (*now - target).abs() <= 1e-6 * target.abs().max(1e-3) {
+            *now = target;
         }
-        for o in out {
-            self.value += (t - self.value) * self.coef;
-            if (self.value - t).abs() <= 1e-6 * t.abs().max(1e-3) {
-                self.value = t;
-            }
-            *o = self.value;
-        }
+        *o = *now;
     }
 }
 
