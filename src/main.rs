@@ -14,6 +14,32 @@ use synchrotron_tui::files;
 use synchrotron_tui::headless;
 use synchrotron_tui::live::LiveConfig;
 
+/// Printing that never panics: a closed pipe (`| head`) or a closed terminal just drops the text.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod cmd;
 
 use cmd::render::render;
@@ -252,7 +278,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -270,7 +296,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     }
     let text = e.to_string();
     let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
-    eprintln!("{} (see `synchrotron-tui --help`)", first.join(" "));
+    errln!("{} (see `synchrotron-tui --help`)", first.join(" "));
     ExitCode::from(2)
 }
 
@@ -329,7 +355,7 @@ fn run(command: Command) -> Result<ExitCode> {
         },
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
-                print!("{text}");
+                out!("{text}");
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => bail!(e),
@@ -413,10 +439,10 @@ impl Drop for EndMidiOut {
 fn list_devices() -> Result<ExitCode> {
     let devices = synchrotron_tui::audio::cpal_backend::list_devices()?;
     if devices.is_empty() {
-        println!("no output devices found");
+        outln!("no output devices found");
     }
     for d in devices {
-        println!("{}{}  ({})", if d.is_default { "* " } else { "  " }, d.name, d.id);
+        outln!("{}{}  ({})", if d.is_default { "* " } else { "  " }, d.name, d.id);
     }
     list_midi_ports();
     Ok(ExitCode::SUCCESS)
@@ -428,12 +454,12 @@ fn list_midi_ports() {
     #[cfg(feature = "midi")]
     match synchrotron_tui::audio::midi_ports::list() {
         Ok(ports) => {
-            println!("MIDI input ports (MidiInputNode port), plus the virtual port `synchrotron-tui`:");
+            outln!("MIDI input ports (MidiInputNode port), plus the virtual port `synchrotron-tui`:");
             for (i, name) in ports.iter().enumerate() {
-                println!("  {i}: {name}");
+                outln!("  {i}: {name}");
             }
         }
-        Err(e) => println!("{e}"),
+        Err(e) => outln!("{e}"),
     }
 }
 
@@ -446,11 +472,11 @@ fn export(path: &Path, lang: Option<Lang>) -> Result<ExitCode> {
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
     match cli::export(path, &src, lang) {
         Ok(text) => {
-            print!("{text}");
+            out!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Err(text) => {
-            eprint!("{text}");
+            err!("{text}");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -461,20 +487,20 @@ fn check(path: &Path, lang: Option<Lang>, graph: bool) -> Result<ExitCode> {
     match cli::check_rendered_as(path, &src, lang) {
         Ok((checked, warnings)) => {
             if graph {
-                print!("{}", checked.spec);
+                out!("{}", checked.spec);
                 let m = compile::budget::measure(&checked.spec, compile::budget::NOMINAL_RATE);
-                println!(
+                outln!(
                     "memory: {} of the {} a patch may use (at 48000 Hz)",
                     compile::budget::size(m.total),
                     compile::budget::size(compile::budget::BUDGET)
                 );
             }
-            eprint!("{warnings}");
-            eprintln!("{}: ok", path.display());
+            err!("{warnings}");
+            errln!("{}: ok", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Err(text) => {
-            eprint!("{text}");
+            err!("{text}");
             Ok(ExitCode::FAILURE)
         }
     }

@@ -24,11 +24,11 @@ pub fn render(
     let src = cli::read_patch(path).map_err(anyhow::Error::msg)?;
     let checked = match cli::check_rendered(path, &src) {
         Ok((c, warnings)) => {
-            eprint!("{warnings}");
+            err!("{warnings}");
             c
         }
         Err(text) => {
-            eprint!("{text}");
+            err!("{text}");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -37,7 +37,7 @@ pub fn render(
         seed,
     };
     if let Err(d) = compile::budget::enforce(&checked.spec, sample_rate as f32) {
-        eprint!(
+        err!(
             "{}",
             synchrotron_tui::lang::diagnostic::render_all(&[d], &path.display().to_string(), &src)
         );
@@ -69,7 +69,7 @@ pub fn render(
     synchrotron_tui::dsp::io::finish_files();
     wav.finish().with_context(cannot_write)?;
     let took = started.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "rendered {seconds} s to {} in {:.3} s ({:.0}x faster than real time), peak {:.1} dBFS",
         out.display(),
         took,

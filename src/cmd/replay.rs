@@ -38,7 +38,7 @@ pub fn replay(
         let Some(v) = set.playing_at((t * rate) as u64) else {
             bail!("nothing was playing yet at {t} s");
         };
-        println!(
+        outln!(
             "# v{} — playing at {t} s (from {:.3} s)\n{}",
             v.version,
             v.frame as f64 / rate,
@@ -70,7 +70,7 @@ pub fn replay(
     wav.finish().with_context(cannot_write)?;
     let took = started.elapsed().as_secs_f64();
     let seconds = (end - start) as f64 / rate;
-    println!(
+    outln!(
         "replayed {seconds:.1} s to {} in {took:.2} s ({:.0}x faster than real time)",
         out.display(),
         seconds / took.max(1e-9)
@@ -87,7 +87,7 @@ pub fn replay_open(log: &Path, t: f64) -> Result<ExitCode> {
     };
     let started = Instant::now();
     let (session, engine) = set.prepare(frame).map_err(anyhow::Error::msg)?;
-    eprintln!(
+    errln!(
         "fast-forwarded to {t} s in {:.2} s; v{} plays on",
         started.elapsed().as_secs_f64(),
         v.version

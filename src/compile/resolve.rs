@@ -57,6 +57,9 @@ pub(crate) struct Resolver<'a> {
     bpm: Option<(f64, Span)>,
     counter: usize,
     labels: std::collections::HashSet<String>,
+    /// Keys given so far: two nodes in one place (`(saw a) + (saw b)`) must not share one, or a hot swap would
+    /// match only one of them.
+    used: std::collections::HashSet<String>,
 }
 
 /// Resolve a parsed patch. Errors come back with any warnings; success carries the warnings.
@@ -72,6 +75,7 @@ pub fn resolve(patch: &Patch) -> Result<(GraphSpec, Vec<Diagnostic>), Vec<Diagno
         bpm: None,
         counter: 0,
         labels: std::collections::HashSet::new(),
+        used: std::collections::HashSet::new(),
     };
     r.collect_bindings(patch);
     let mut unnamed = 0;
@@ -280,7 +284,19 @@ impl<'a> Resolver<'a> {
         });
     }
 
+    /// `key`, or `key'` (`key''`, …) when a node in the same place already has it: deterministic, and the first
+    /// keeps its key, so keys stay what they were wherever there was no clash.
+    pub(crate) fn unique_key(&mut self, key: String) -> String {
+        let mut k = key;
+        while self.used.contains(&k) {
+            k.push('\'');
+        }
+        self.used.insert(k.clone());
+        k
+    }
+
     pub(crate) fn push_node(&mut self, key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> usize {
+        let key = self.unique_key(key);
         self.nodes.push(NodeSpec {
             text: vec![],
             key,

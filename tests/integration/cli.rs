@@ -173,3 +173,18 @@ fn the_editor_screen_without_a_terminal_says_to_use_headless_instead_of_panickin
     assert!(err.contains("needs a terminal") && err.contains("--headless"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} nodes | head -1; {} check --graph patches/demo.syn | head -1",
+            env!("CARGO_BIN_EXE_synchrotron-tui"),
+            env!("CARGO_BIN_EXE_synchrotron-tui")
+        ))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}

@@ -154,3 +154,20 @@ fn a_value_changed_inside_arithmetic_counts_as_retuned() {
     assert_eq!(mode, SwapMode::Move);
     assert_eq!(counts, c(3, 1, 0, 0));
 }
+
+#[test]
+fn two_nodes_in_one_place_have_their_own_keys_so_the_same_text_keeps_everything() {
+    let src = "(saw 110) + (saw 220*1.01) -> lowpass 900 -> out\nkeys = midi poly=2\n(saw keys.freq) + (saw keys.freq*1.004) -> out\n";
+    let old = crate::compile::check(src).expect("checks").spec;
+    let mut new = crate::compile::check(src).expect("checks").spec;
+    let keys: std::collections::HashSet<&str> = old.nodes.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys.len(), old.nodes.len(), "every key is unique");
+    let p = plan(Some(&old), &mut new);
+    assert_eq!(p.mode, SwapMode::Move, "{:?}", p.counts);
+    assert_eq!(
+        p.counts.removed + p.counts.added + p.counts.rewired + p.counts.replaced,
+        0,
+        "{:?}",
+        p.counts
+    );
+}

@@ -243,6 +243,7 @@ impl Resolver<'_> {
         if !ok {
             return None;
         }
+        spec.key = self.unique_key(std::mem::take(&mut spec.key));
         self.nodes.push(spec);
         Some(self.nodes.len() - 1)
     }
