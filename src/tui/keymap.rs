@@ -31,9 +31,12 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::History),
             _ => None,
         },
+        // Only a plain letter answers: Ctrl-R or Ctrl-S pressed out of habit must not restore or save.
         Mode::ConfirmQuit | Mode::Conflict { .. } | Mode::Recovered(_) => match key.code {
             KeyCode::Esc => Some(Action::Answer('n')),
-            KeyCode::Char(c) => Some(Action::Answer(c.to_ascii_lowercase())),
+            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                Some(Action::Answer(c.to_ascii_lowercase()))
+            }
             _ => None,
         },
     }
@@ -280,6 +283,20 @@ mod tests {
             Some(Action::ToggleWrap)
         );
         assert_eq!(action_for(key(KeyCode::Enter, none), e), Some(Action::Newline));
+    }
+
+    #[test]
+    fn a_dialog_answers_only_plain_letters() {
+        let m = &Mode::Recovered("x".into());
+        assert_eq!(action_for(key(KeyCode::Char('r'), KeyModifiers::CONTROL), m), None);
+        assert_eq!(
+            action_for(key(KeyCode::Char('s'), KeyModifiers::ALT), &Mode::ConfirmQuit),
+            None
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('r'), KeyModifiers::NONE), m),
+            Some(Action::Answer('r'))
+        );
     }
 
     #[test]
