@@ -325,6 +325,13 @@ impl Session {
         for (frame, j) in journal {
             events.log.extend(self.journal(frame, j));
         }
+        let mut moved = Vec::new();
+        crate::dsp::ctl::drain_moved(&mut moved);
+        events.log.extend(moved.into_iter().map(|m| crate::setlog::Record::Ctl {
+            frame: m.frame,
+            name: m.name.to_string(),
+            value: m.value,
+        }));
         let mut placed = Vec::new();
         crate::dsp::midi::input::drain_placed(&mut placed);
         events

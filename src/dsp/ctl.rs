@@ -16,6 +16,35 @@ pub struct Cell {
 
 static CELLS: Mutex<Vec<(String, Weak<Cell>)>> = Mutex::new(Vec::new());
 
+/// A control's move as the node took it: the render frame and the value (for the set log).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub frame: u64,
+    pub name: std::sync::Arc<str>,
+    pub value: f32,
+}
+
+std::thread_local! {
+    /// Reports of the `ctl` nodes built on this thread (the control thread that builds a session's graphs drains
+    /// them, as with MIDI placements).
+    static MOVED: std::cell::RefCell<Vec<rtrb::Consumer<Moved>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Every move taken since the last call by nodes built on this thread, once each. Control thread.
+pub fn drain_moved(into: &mut Vec<Moved>) {
+    MOVED.with_borrow_mut(|rings| {
+        let start = into.len();
+        for rx in rings.iter_mut() {
+            while let Ok(m) = rx.pop() {
+                if !into[start..].contains(&m) {
+                    into.push(m);
+                }
+            }
+        }
+        rings.retain(|rx| !(rx.is_abandoned() && rx.is_empty()));
+    });
+}
+
 /// The cell named `name`, made on first use; `written` is the value the text gives it now. Control thread.
 fn cell(name: &str, written: f32) -> Arc<Cell> {
     let mut cells = CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -60,6 +89,10 @@ pub fn names() -> Vec<String> {
 
 pub struct Ctl {
     cell: Arc<Cell>,
+    name: Arc<str>,
+    /// The value last taken from the cell (bits), to report moves once.
+    seen: u32,
+    moved: rtrb::Producer<Moved>,
     min: f32,
     max: f32,
     coef: f32,
@@ -73,7 +106,12 @@ impl Ctl {
         let name = key.split('/').next().unwrap_or(key);
         let (value, min, max, glide) = (get(0, 0.0), get(1, -1e9), get(2, 1e9), get(3, 0.02));
         let cell = cell(name, value);
+        let (moved, reports) = rtrb::RingBuffer::new(256);
+        MOVED.with_borrow_mut(|rings| rings.push(reports));
         Self {
+            seen: cell.value.load(Relaxed),
+            name: name.into(),
+            moved,
             now: f32::from_bits(cell.value.load(Relaxed)).clamp(min.min(max), max.max(min)),
             cell,
             min: min.min(max),
@@ -90,13 +128,24 @@ impl Ctl {
 impl Processor for Ctl {
     fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
         let Some(out) = outs.first_mut() else { return };
-        let target = f32::from_bits(self.cell.value.load(Relaxed)).clamp(self.min, self.max);
+        let bits = self.cell.value.load(Relaxed);
+        if bits != self.seen {
+            self.seen = bits;
+            // Cloning the name is a reference count, not an allocation.
+            let _ = self.moved.push(Moved {
+                frame: ctx.frame,
+                name: self.name.clone(),
+                value: f32::from_bits(bits),
+            });
+        }
+        let target = f32::from_bits(bits).clamp(self.min, self.max);
         super::keys::cc::glide(&mut out[..ctx.frames], &mut self.now, target, self.coef);
     }
 
     fn copy_state(&mut self, other: &dyn Processor) {
         if let Some(o) = other.as_any().downcast_ref::<Self>() {
             self.now = o.now;
+            self.seen = o.seen;
         }
     }
 

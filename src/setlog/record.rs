@@ -45,6 +45,12 @@ pub enum Record {
         port: i32,
         bytes: [u8; 3],
     },
+    /// A `ctl` moved from outside (OSC) and the frame its node took the move on.
+    Ctl {
+        frame: u64,
+        name: String,
+        value: f32,
+    },
 }
 
 impl Record {
@@ -62,6 +68,7 @@ impl Record {
                         "muted": l.muted, "soloed": l.soloed, "glide": l.glide, "fade": l.fade,
                         "crossfade": l.crossfade}),
             Record::End { frame } => json!({"ev": "end", "frame": frame}),
+            Record::Ctl { frame, name, value } => json!({"ev": "ctl", "frame": frame, "name": name, "value": value}),
             Record::Midi { frame, port, bytes } => json!({"ev": "midi", "frame": frame, "port": port, "bytes": bytes}),
             Record::Cmd { frame, cmd } => {
                 let (name, value) = match *cmd {
@@ -108,6 +115,11 @@ impl Record {
                 crossfade: v["crossfade"].as_bool().unwrap_or(false),
             })),
             "end" => Some(Record::End { frame: frame? }),
+            "ctl" => Some(Record::Ctl {
+                frame: frame?,
+                name: v["name"].as_str()?.to_string(),
+                value: v["value"].as_f64()? as f32,
+            }),
             "midi" => {
                 let b = v["bytes"].as_array()?;
                 let byte = |k: usize| b.get(k).and_then(Value::as_u64).unwrap_or(0) as u8;

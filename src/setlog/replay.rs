@@ -68,7 +68,10 @@ impl SetLog {
     fn frame_of(r: &Record) -> u64 {
         match r {
             Record::Version(l) => l.frame,
-            Record::Cmd { frame, .. } | Record::End { frame } | Record::Midi { frame, .. } => *frame,
+            Record::Cmd { frame, .. }
+            | Record::End { frame }
+            | Record::Midi { frame, .. }
+            | Record::Ctl { frame, .. } => *frame,
             Record::Start { .. } => 0,
         }
     }
@@ -187,6 +190,9 @@ fn apply(session: &mut Session, r: &Record) -> Result<(), String> {
                 _ => 3,
             };
             crate::dsp::midi::input::send_at_frame(*port, *frame, &bytes[..len]);
+        }
+        Record::Ctl { name, value, .. } => {
+            crate::dsp::ctl::set(name, *value);
         }
         Record::Start { .. } | Record::End { .. } => {}
     }
