@@ -379,3 +379,58 @@ fn the_retro_buffer_writes_the_last_moments_without_stopping_anything() {
     writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// A control moved from outside (as OSC moves it) is logged on the frame its node took the move, and the replay
+/// moves it there: the same samples.
+#[test]
+fn a_set_with_a_control_moved_from_outside_replays_sample_for_sample() {
+    use synchrotron_tui::engine::ToAudio;
+    use synchrotron_tui::live::{LiveConfig, Session};
+    use synchrotron_tui::setlog::Record;
+    let (mut s, mut e) = Session::new(LiveConfig::default());
+    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(1 << 20);
+    let _ = s.handle().send(ToAudio::Capture(tx));
+    let mut log: Vec<Record> = Vec::new();
+    let mut buf = vec![0.0f32; 2 * 300];
+    let mut step = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, blocks: usize, log: &mut Vec<Record>| {
+        for _ in 0..blocks {
+            e.process(&mut buf);
+            log.extend(s.tick().log);
+        }
+    };
+    s.reload(
+        "replay_ctl = ctl 300 min=100 max=2000 glide=20ms\nsaw 110 -> lowpass replay_ctl q=4 -> gain 0.2 -> out\n",
+    )
+    .expect("v1");
+    step(&mut s, &mut e, 20, &mut log);
+    for v in [800.0, 1500.0, 150.0] {
+        assert!(synchrotron_tui::dsp::ctl::set("replay_ctl", v));
+        step(&mut s, &mut e, 15, &mut log);
+    }
+    let mut heard = Vec::new();
+    while let Ok(x) = rx.pop() {
+        heard.push(x);
+    }
+    let end = s.handle().telemetry().rendered();
+    assert_eq!(
+        log.iter().filter(|r| matches!(r, Record::Ctl { .. })).count(),
+        3,
+        "{log:?}"
+    );
+    // The replay starts where the set started.
+    synchrotron_tui::dsp::ctl::set("replay_ctl", 300.0);
+    let set = synchrotron_tui::setlog::replay::SetLog {
+        sample_rate: 48_000,
+        seed: 0,
+        protected: true,
+        records: log,
+        end: Some(end),
+    };
+    let mut replayed = Vec::new();
+    set.render(0, end, &mut |x| replayed.extend_from_slice(x))
+        .expect("replays");
+    let n = heard.len().min(replayed.len());
+    assert!(n > 30_000, "{n}");
+    let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
+    assert_eq!(first, None, "differs at sample {first:?} of {n}");
+}
