@@ -18,6 +18,7 @@ pub mod node_def;
 pub mod noise;
 pub mod osc;
 pub mod registry;
+pub mod reports;
 pub mod reverb;
 pub mod simd;
 pub mod soundfont;

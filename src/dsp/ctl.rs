@@ -25,24 +25,12 @@ pub struct Moved {
 }
 
 std::thread_local! {
-    /// Reports of the `ctl` nodes built on this thread (the control thread that builds a session's graphs drains
-    /// them, as with MIDI placements).
-    static MOVED: std::cell::RefCell<Vec<rtrb::Consumer<Moved>>> = const { std::cell::RefCell::new(Vec::new()) };
+    static MOVED: super::reports::Rings<Moved> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Every move taken since the last call by nodes built on this thread, once each. Control thread.
 pub fn drain_moved(into: &mut Vec<Moved>) {
-    MOVED.with_borrow_mut(|rings| {
-        let start = into.len();
-        for rx in rings.iter_mut() {
-            while let Ok(m) = rx.pop() {
-                if !into[start..].contains(&m) {
-                    into.push(m);
-                }
-            }
-        }
-        rings.retain(|rx| !(rx.is_abandoned() && rx.is_empty()));
-    });
+    super::reports::drain(&MOVED, into, PartialEq::eq);
 }
 
 /// The cell named `name`, made on first use; `written` is the value the text gives it now. Control thread.
@@ -106,8 +94,7 @@ impl Ctl {
         let name = key.split('/').next().unwrap_or(key);
         let (value, min, max, glide) = (get(0, 0.0), get(1, -1e9), get(2, 1e9), get(3, 0.02));
         let cell = cell(name, value);
-        let (moved, reports) = rtrb::RingBuffer::new(256);
-        MOVED.with_borrow_mut(|rings| rings.push(reports));
+        let moved = super::reports::register(&MOVED);
         Self {
             seen: cell.value.load(Relaxed),
             name: name.into(),
@@ -150,10 +137,6 @@ impl Processor for Ctl {
     }
 
     fn reset(&mut self) {}
-
-    fn bounded(&self) -> bool {
-        false
-    }
 }
 
 #[cfg(test)]

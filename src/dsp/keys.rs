@@ -240,10 +240,6 @@ impl Processor for Keys {
         self.held_count = 0;
         self.pedal = false;
     }
-
-    fn bounded(&self) -> bool {
-        false
-    }
 }
 
 #[cfg(test)]

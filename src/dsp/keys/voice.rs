@@ -109,36 +109,30 @@ impl Voice {
         let steady = self.fade_out == 0 && self.fade_in == 0 && (glide >= 1.0 || self.pitch == f32::from(self.note));
         if steady {
             self.pitch = f32::from(self.note);
-            let freq = hz(self.pitch + bend);
-            let values = [
-                freq,
-                f32::from(u8::from(self.gate)),
-                self.vel,
-                f32::from(self.note),
-                bend,
-                self.press.max(press),
-                self.amp,
-            ];
-            for (out, v) in o.iter_mut().zip(values) {
+            for (out, v) in o.iter_mut().zip(self.outputs(bend, press)) {
                 out[from..to].fill(v);
             }
             return;
         }
         for i in from..to {
             self.step(glide);
-            let values = [
-                hz(self.pitch + bend),
-                f32::from(u8::from(self.gate)),
-                self.vel,
-                f32::from(self.note),
-                bend,
-                self.press.max(press),
-                self.amp,
-            ];
-            for (out, v) in o.iter_mut().zip(values) {
+            for (out, v) in o.iter_mut().zip(self.outputs(bend, press)) {
                 out[i] = v;
             }
         }
+    }
+
+    /// The seven outputs now: freq, gate, vel, note, bend, press, the allocator's fade.
+    fn outputs(&self, bend: f32, press: f32) -> [f32; 7] {
+        [
+            hz(self.pitch + bend),
+            f32::from(u8::from(self.gate)),
+            self.vel,
+            f32::from(self.note),
+            bend,
+            self.press.max(press),
+            self.amp,
+        ]
     }
 
     /// One frame of the fades and the glide.

@@ -125,30 +125,15 @@ pub struct Placed {
 }
 
 std::thread_local! {
-    /// The placement reports of the nodes built on this thread: the control thread that builds a session's graphs
-    /// is the one that drains them, so two sessions in one process (tests) never read each other's.
-    static PLACED: std::cell::RefCell<Vec<Consumer<Placed>>> = const { std::cell::RefCell::new(Vec::new()) };
+    static PLACED: crate::dsp::reports::Rings<Placed> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Every live message placed since the last call by nodes built on this thread, once each (several nodes may
 /// place the same one). Control thread.
 pub fn drain_placed(into: &mut Vec<Placed>) {
-    PLACED.with_borrow_mut(|rings| drain_rings(rings, into));
-}
-
-fn drain_rings(rings: &mut Vec<Consumer<Placed>>, into: &mut Vec<Placed>) {
-    let start = into.len();
-    for rx in rings.iter_mut() {
-        while let Ok(p) = rx.pop() {
-            if !into[start..]
-                .iter()
-                .any(|q| q.micros == p.micros && q.port == p.port && q.msg == p.msg)
-            {
-                into.push(p);
-            }
-        }
-    }
-    rings.retain(|rx| !(rx.is_abandoned() && rx.is_empty()));
+    crate::dsp::reports::drain(&PLACED, into, |a, b| {
+        a.micros == b.micros && a.port == b.port && a.msg == b.msg
+    });
 }
 
 /// MidiInputNode. Output: the messages of this block, each at the frame its timestamp maps to.
@@ -173,8 +158,7 @@ pub struct MidiIn {
 
 impl MidiIn {
     pub fn new(port: i32, sample_rate: f32) -> Self {
-        let (placed, reports) = RingBuffer::new(RING);
-        PLACED.with_borrow_mut(|rings| rings.push(reports));
+        let placed = crate::dsp::reports::register(&PLACED);
         Self {
             rx: subscribe(port),
             port,
