@@ -150,7 +150,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut volume_db = 0i32;
     let mut reported_xruns = 0;
     let mut last_debug = (String::new(), Instant::now());
-    let mut last_clock: Option<String> = None;
+    let mut last_clock: Option<crate::live::transport::TempoSource> = None;
     while !stop.load(Ordering::Relaxed) {
         while let Ok(changed) = events.try_recv() {
             if changed {
@@ -255,12 +255,11 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
             say!("{}", fault.describe());
         }
         // The clock's tempo only when it settles somewhere new (a tenth of a bpm), and when it is lost.
-        if let Some(c) = session.clock_status()
-            && Some(&c) != last_clock.as_ref()
-            && changed_enough(last_clock.as_deref(), &c)
+        if let Some(t) = session.tempo_source()
+            && t.news_after(last_clock.as_ref())
         {
-            say!("{c}");
-            last_clock = Some(c);
+            say!("{t}");
+            last_clock = Some(t);
         }
         if last_debug.1.elapsed() >= Duration::from_millis(250) {
             let line = crate::dsp::io::debug_line();
@@ -331,16 +330,6 @@ fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
         }
     }
     false
-}
-
-/// Whether a clock line is worth printing: any change of state, or a tempo (`clock 120.0`) a tenth of a bpm or
-/// more from the last one printed.
-fn changed_enough(last: Option<&str>, now: &str) -> bool {
-    let bpm = |s: &str| s.strip_prefix("clock ").and_then(|t| t.parse::<f64>().ok());
-    match (last.and_then(bpm), bpm(now)) {
-        (Some(a), Some(b)) => (a - b).abs() >= 0.1,
-        _ => true,
-    }
 }
 
 /// Watch the patch's folder (editors often replace the file rather than write it) and report changes to it.

@@ -54,7 +54,8 @@ pub struct LinkIn {
     bpm: f64,
     running: bool,
     last_locate: Option<Instant>,
-    status: String,
+    /// The session as last seen (`None` until the first look).
+    state: Option<link::LinkState>,
 }
 
 /// Bars of this many beats are shared with the Link session.
@@ -69,7 +70,7 @@ impl Session {
             bpm: 0.0,
             running: true,
             last_locate: None,
-            status: "link: joining".into(),
+            state: None,
         });
     }
 
@@ -86,7 +87,7 @@ impl Session {
     pub(super) fn follow_link(&mut self, events: &mut Vec<Transport>) {
         let Some(l) = &mut self.link else { return };
         let state = l.session.state(LINK_QUANTUM);
-        l.status = link::describe(&state, LINK_QUANTUM);
+        l.state = Some(state);
         let ours = self.handle.telemetry().beat();
         let mut todo = link::align(ours, l.bpm, l.running, &state, LINK_QUANTUM);
         // Joining: take the session's beat itself (its bar count), not only its phase.
@@ -109,19 +110,105 @@ impl Session {
         }
     }
 
-    /// The clock's state for the status bar: `clock 120.0` (following), `clock lost: 120.0` (holding),
-    /// `clock stopped`, `clock: waiting`; `None` without `--clock-in`.
-    pub fn clock_status(&self) -> Option<String> {
+    /// Where the tempo comes from now, when not from the patch.
+    pub fn tempo_source(&self) -> Option<TempoSource> {
         if let Some(l) = &self.link {
-            return Some(l.status.clone());
+            return Some(l.state.map_or(TempoSource::Waiting, TempoSource::Link));
         }
         let c = self.clock.as_ref()?;
         let (bpm, lost) = c.follower.state(crate::dsp::midi::input::now_micros());
         Some(match (bpm, lost, c.running) {
-            (None, _, _) => "clock: waiting".into(),
-            (Some(_), _, false) => "clock stopped".into(),
-            (Some(b), true, _) => format!("clock lost: {b:.1}"),
-            (Some(b), false, _) => format!("clock {b:.1}"),
+            (None, _, _) => TempoSource::Waiting,
+            (Some(_), _, false) => TempoSource::Stopped,
+            (Some(b), true, _) => TempoSource::Lost(b),
+            (Some(b), false, _) => TempoSource::Clock(b),
         })
+    }
+
+    /// The status bar's words for it: `clock 120.0`, `clock lost: 120.0`, `link 120.0 · 2 peers · 3/4`, ….
+    pub fn clock_status(&self) -> Option<String> {
+        self.tempo_source().map(|t| t.to_string())
+    }
+}
+
+/// Where the tempo comes from when an external clock or Link rules it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TempoSource {
+    /// Following, and nothing has arrived yet.
+    Waiting,
+    Clock(f64),
+    /// The clock stopped coming: its last tempo holds.
+    Lost(f64),
+    Stopped,
+    Link(link::LinkState),
+}
+
+impl TempoSource {
+    /// The tempo, when there is one.
+    pub fn bpm(&self) -> Option<f64> {
+        match self {
+            TempoSource::Clock(b) | TempoSource::Lost(b) => Some(*b),
+            TempoSource::Link(l) => Some(l.tempo),
+            TempoSource::Waiting | TempoSource::Stopped => None,
+        }
+    }
+
+    /// Worth a line in a log after `last`: another state, or a tempo a tenth of a bpm away (the beat moving within
+    /// the bar, or a peer's jitter, is not news).
+    pub fn news_after(&self, last: Option<&TempoSource>) -> bool {
+        let Some(last) = last else { return true };
+        if std::mem::discriminant(self) != std::mem::discriminant(last) {
+            return true;
+        }
+        let peers = |t: &TempoSource| match t {
+            TempoSource::Link(l) => Some(l.peers),
+            _ => None,
+        };
+        match (self.bpm(), last.bpm()) {
+            (Some(a), Some(b)) => (a - b).abs() >= 0.1 || peers(self) != peers(last),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for TempoSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TempoSource::Waiting => f.write_str("clock: waiting"),
+            TempoSource::Clock(b) => write!(f, "clock {b:.1}"),
+            TempoSource::Lost(b) => write!(f, "clock lost: {b:.1}"),
+            TempoSource::Stopped => f.write_str("clock stopped"),
+            TempoSource::Link(l) => f.write_str(&link::describe(l, LINK_QUANTUM)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_new_state_or_a_tenth_of_a_bpm_is_news() {
+        let link = |tempo, beat, peers| {
+            TempoSource::Link(link::LinkState {
+                tempo,
+                beat,
+                playing: true,
+                peers,
+            })
+        };
+        assert!(TempoSource::Clock(120.0).news_after(None));
+        assert!(!TempoSource::Clock(120.05).news_after(Some(&TempoSource::Clock(120.0))));
+        assert!(TempoSource::Clock(120.2).news_after(Some(&TempoSource::Clock(120.0))));
+        assert!(TempoSource::Lost(120.0).news_after(Some(&TempoSource::Clock(120.0))));
+        assert!(
+            !link(120.0, 3.5, 2).news_after(Some(&link(120.0, 1.0, 2))),
+            "the beat moving is not news"
+        );
+        assert!(
+            link(120.0, 3.5, 3).news_after(Some(&link(120.0, 1.0, 2))),
+            "a peer joining is"
+        );
+        assert_eq!(TempoSource::Lost(98.04).to_string(), "clock lost: 98.0");
     }
 }
