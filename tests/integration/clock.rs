@@ -2,18 +2,9 @@
 //! the transport follows the clock, stops and moves where it is told. Clock messages are fed in-process (this
 //! machine has no MIDI devices), stamped as the MIDI threads stamp them.
 
-use synchrotron_tui::engine::Engine;
 use synchrotron_tui::live::{LiveConfig, Session};
 
-/// Render `seconds` in 256-frame callbacks, ticking the session; the beat the engine reports at the end.
-fn run(s: &mut Session, e: &mut Engine, seconds: f64) -> f64 {
-    let mut buf = [0.0f32; 512];
-    for _ in 0..(seconds * 48_000.0 / 256.0) as usize {
-        e.process(&mut buf);
-        s.tick();
-    }
-    s.handle().levels().beat
-}
+use crate::common::run_session as run;
 
 #[test]
 fn the_transport_follows_an_external_clock_stops_and_locates() {

@@ -179,3 +179,46 @@ pub fn level(x: &[f32], hz: f64) -> f64 {
     }
     2.0 * (c * c + s * s).sqrt() / x.len() as f64
 }
+
+/// Render `seconds` of a live session in 256-frame callbacks, ticking it; the beat its engine reports at the end.
+pub fn run_session(
+    s: &mut synchrotron_tui::live::Session,
+    e: &mut synchrotron_tui::engine::Engine,
+    seconds: f64,
+) -> f64 {
+    let mut buf = [0.0f32; 512];
+    for _ in 0..(seconds * 48_000.0 / 256.0) as usize {
+        e.process(&mut buf);
+        s.tick();
+    }
+    s.handle().levels().beat
+}
+
+/// The lines a child prints on stdout, gathered by a thread as they come.
+pub type Lines = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+pub fn read_lines(child: &mut std::process::Child) -> Lines {
+    use std::io::BufRead;
+    let lines = Lines::default();
+    let out = child.stdout.take().unwrap();
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(l);
+        }
+    });
+    lines
+}
+
+/// Wait (20 s at most) for a line containing `what`.
+pub fn wait_line(lines: &Lines, what: &str) {
+    let started = std::time::Instant::now();
+    while !lines.lock().unwrap().iter().any(|l| l.contains(what)) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no `{what}` in {:?}",
+            lines.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -4,7 +4,6 @@
 
 use std::sync::{Arc, Mutex};
 use synchrotron_tui::clock::link::{LinkSession, LinkState};
-use synchrotron_tui::engine::Engine;
 use synchrotron_tui::live::{LiveConfig, Session};
 
 /// A session whose state the test sets; it remembers what was proposed to it.
@@ -20,14 +19,7 @@ impl LinkSession for StandIn {
     }
 }
 
-fn run(s: &mut Session, e: &mut Engine, seconds: f64) -> f64 {
-    let mut buf = [0.0f32; 512];
-    for _ in 0..(seconds * 48_000.0 / 256.0) as usize {
-        e.process(&mut buf);
-        s.tick();
-    }
-    s.handle().levels().beat
-}
+use crate::common::run_session as run;
 
 #[test]
 fn the_transport_plays_in_step_with_a_link_session_and_proposes_bpm_edits() {

@@ -2,11 +2,11 @@
 //! addresses are answered, a time-tagged bundle waits for its time. The binary plays headless, paced in real time
 //! with no sound card, recording what it plays.
 
+use crate::common::{read_lines, wait_line};
 use rosc::{OscBundle, OscMessage, OscPacket, OscTime, OscType};
-use std::io::BufRead;
 use std::net::UdpSocket;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 fn send(sock: &UdpSocket, port: u16, packet: &OscPacket) {
     let bytes = rosc::encoder::encode(packet).unwrap();
@@ -50,25 +50,8 @@ fn a_control_sweep_over_osc_is_heard_and_a_bundle_waits_for_its_time() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let out = child.stdout.take().unwrap();
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(l);
-        }
-    });
-    let wait = |what: &str| {
-        let started = Instant::now();
-        while !lines.lock().unwrap().iter().any(|l| l.contains(what)) {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "no `{what}` in {:?}",
-                lines.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
+    let lines = read_lines(&mut child);
+    let wait = |what: &str| wait_line(&lines, what);
     wait("v1 ok");
     wait("OSC on 127.0.0.1");
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn start(dir: &Path, args: &[&str]) -> Child {
     Command::new("timeout")
@@ -22,31 +22,7 @@ fn start(dir: &Path, args: &[&str]) -> Child {
         .unwrap()
 }
 
-/// Wait for a line containing `what` on the child's stdout (read by a thread into `lines`).
-fn wait(lines: &std::sync::Arc<std::sync::Mutex<Vec<String>>>, what: &str) {
-    let started = Instant::now();
-    while !lines.lock().unwrap().iter().any(|l| l.contains(what)) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no `{what}` in {:?}",
-            lines.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn read_lines(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
-    use std::io::BufRead;
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let out = child.stdout.take().unwrap();
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(l);
-        }
-    });
-    lines
-}
+use crate::common::{read_lines, wait_line as wait};
 
 fn set_log(dir: &Path) -> PathBuf {
     std::fs::read_dir(dir)
