@@ -28,6 +28,20 @@ pub struct NodeSpec {
 }
 
 impl NodeSpec {
+    /// A node with only signal inputs (arithmetic, sums, the bus): no settings, list, choice or text.
+    pub fn plain(key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> Self {
+        Self {
+            key,
+            kind,
+            inputs,
+            settings: vec![],
+            list: vec![],
+            choice: 0,
+            text: vec![],
+            span,
+        }
+    }
+
     pub fn def(&self) -> &'static NodeDef {
         registry::lookup_any(self.kind).unwrap_or(&registry::NODES[0])
     }

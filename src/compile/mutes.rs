@@ -76,16 +76,8 @@ pub fn apply(spec: &mut GraphSpec, mutes: &Mutes) -> usize {
 fn silence(spec: &mut GraphSpec, side: usize, node: usize, port: usize, send: &SendSpec) {
     let from = Source::Node { node, port };
     let key = format!("mute{side}/{}.{port}", spec.nodes[node].key);
-    spec.nodes.push(NodeSpec {
-        text: vec![],
-        key,
-        kind: "mul",
-        inputs: vec![from, Source::Const(0.0)],
-        settings: vec![],
-        list: vec![],
-        choice: 0,
-        span: send.span,
-    });
+    spec.nodes
+        .push(NodeSpec::plain(key, "mul", vec![from, Source::Const(0.0)], send.span));
     let to = Source::Node {
         node: spec.nodes.len() - 1,
         port: 0,

@@ -297,16 +297,7 @@ impl<'a> Resolver<'a> {
 
     pub(crate) fn push_node(&mut self, key: String, kind: &'static str, inputs: Vec<Source>, span: Span) -> usize {
         let key = self.unique_key(key);
-        self.nodes.push(NodeSpec {
-            text: vec![],
-            key,
-            kind,
-            inputs,
-            settings: vec![],
-            list: vec![],
-            choice: 0,
-            span,
-        });
+        self.nodes.push(NodeSpec::plain(key, kind, inputs, span));
         self.nodes.len() - 1
     }
 

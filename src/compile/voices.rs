@@ -169,35 +169,36 @@ fn voice_sum(
                     ]
                 })
                 .collect();
-            nodes.push(NodeSpec {
-                key: format!("{}.{port}+voices{g}", old[node].key),
-                kind: "voices",
+            push(
+                nodes,
+                format!("{}.{port}+voices{g}", old[node].key),
+                "voices",
                 inputs,
-                settings: vec![],
-                list: vec![],
-                choice: 0,
-                text: vec![],
-                span: old[node].span,
-            });
-            Source::Node {
-                node: nodes.len() - 1,
-                port: 0,
-            }
+                old[node].span,
+            )
         })
         .collect();
     if let [one] = parts[..] {
         return one;
     }
-    nodes.push(NodeSpec {
-        key: format!("{}.{port}+voices", old[node].key),
-        kind: "sum",
-        inputs: parts,
-        settings: vec![],
-        list: vec![],
-        choice: 0,
-        text: vec![],
-        span: old[node].span,
-    });
+    push(
+        nodes,
+        format!("{}.{port}+voices", old[node].key),
+        "sum",
+        parts,
+        old[node].span,
+    )
+}
+
+/// Add an internal node; its output.
+fn push(
+    nodes: &mut Vec<NodeSpec>,
+    key: String,
+    kind: &'static str,
+    inputs: Vec<Source>,
+    span: crate::lang::Span,
+) -> Source {
+    nodes.push(NodeSpec::plain(key, kind, inputs, span));
     Source::Node {
         node: nodes.len() - 1,
         port: 0,

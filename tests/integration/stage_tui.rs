@@ -225,3 +225,45 @@ fn the_history_lists_this_sessions_versions_and_loads_one_as_an_undoable_edit() 
     press(&mut a, KeyCode::Char('z'), KeyModifiers::CONTROL);
     assert_eq!(a.editor.text(), now, "Ctrl-Z brings the text back");
 }
+
+#[test]
+fn the_tapped_scope_carries_the_nodes_own_signal_and_each_chain_meter_its_own_level() {
+    let (mut s, mut e) = Session::new(LiveConfig {
+        master: synchrotron_tui::engine::MasterConfig::raw(),
+        ..LiveConfig::default()
+    });
+    s.reload("sine 220 -> gain 0.5 -> out\nsine 330 -> gain 0.1 -> out\n")
+        .expect("loads");
+    let mut buf = [0.0f32; 512];
+    let mut scope = Vec::new();
+    let mut run = |s: &mut Session, e: &mut Engine, scope: &mut Vec<f32>| {
+        for _ in 0..40 {
+            e.process(&mut buf);
+            s.tick();
+        }
+        scope.clear();
+        s.handle().read_scope(scope);
+    };
+    run(&mut s, &mut e, &mut scope);
+    let peak = |x: &[f32]| x.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!((peak(&scope) - 0.6).abs() < 0.05, "the master: {}", peak(&scope));
+    // The first sine, before its gain: full scale, and the same on both sides of the scope.
+    assert_eq!(s.scope_at(Some((1, 0))).as_deref(), Some("sine (line 1)"));
+    run(&mut s, &mut e, &mut scope);
+    assert!((peak(&scope) - 1.0).abs() < 0.02, "the tapped sine: {}", peak(&scope));
+    assert!(scope.chunks(2).all(|f| f[0] == f[1]));
+    assert_eq!(s.scope_at(None), None);
+    run(&mut s, &mut e, &mut scope);
+    assert!(
+        (peak(&scope) - 0.6).abs() < 0.05,
+        "back on the master: {}",
+        peak(&scope)
+    );
+    let mut peaks = Vec::new();
+    s.chain_peaks(&mut peaks);
+    assert_eq!(peaks.len(), 2);
+    assert!(
+        (peaks[0] - 0.5).abs() < 0.01 && (peaks[1] - 0.1).abs() < 0.01,
+        "{peaks:?}"
+    );
+}
