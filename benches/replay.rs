@@ -44,6 +44,7 @@ fn main() {
         protected: true,
         records,
         end: Some(end),
+        input: None,
     };
     let to = if bench { end } else { 2 * 48_000 };
     let started = Instant::now();

@@ -200,6 +200,7 @@ impl Engine {
     /// telemetry, interleave) so the per-frame cost stays small next to the graph's.
     fn render_block(&mut self, out: &mut [f32]) {
         let frames = out.len() / 2;
+        crate::dsp::capture::next_block();
         let mut ctx = Ctx::with_simd(self.simd, self.sample_rate, frames, self.beat(), self.bpm);
         ctx.frame = self.rendered;
         if let Some((slot, kind)) = self.current.run(&ctx) {

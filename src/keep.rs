@@ -6,6 +6,7 @@ use crate::capture::Capture;
 use crate::engine::ToAudio;
 use crate::live::{Events, Session};
 use crate::setlog::Record;
+use crate::setlog::input::InputLog;
 use crate::setlog::writer::{SetLog, now_seconds};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,8 @@ pub struct KeepOptions {
 pub struct Keep {
     pub capture: Option<Capture>,
     pub log: Option<SetLog>,
+    /// The audio input the set plays, beside the log.
+    input: Option<InputLog>,
     patch: PathBuf,
     /// Lines for the performer (a log that could not start, a recording that stopped).
     pub messages: Vec<String>,
@@ -64,6 +67,7 @@ impl Keep {
         });
         Self {
             capture,
+            input: log.as_ref().map(|l| InputLog::new(l.path(), rate)),
             log,
             patch: patch.to_path_buf(),
             messages,
@@ -76,7 +80,20 @@ impl Keep {
             for r in &events.log {
                 log.write(r);
             }
-            log.tick();
+            if let Some(input) = &mut self.input {
+                for r in input.write(&events.input) {
+                    log.write(&r);
+                }
+                if let Some(e) = input.error.take() {
+                    self.messages.push(e);
+                    self.input = None;
+                }
+            }
+            if log.tick()
+                && let Some(input) = &mut self.input
+            {
+                input.flush();
+            }
             if let Some(e) = log.error.take() {
                 self.messages.push(e);
                 self.log = None;
@@ -130,6 +147,9 @@ impl Keep {
                 frame: session.handle_ref().telemetry().rendered(),
             });
             log.flush();
+        }
+        if let Some(input) = &mut self.input {
+            input.flush();
         }
     }
 

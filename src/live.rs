@@ -332,6 +332,7 @@ impl Session {
             name: m.name.to_string(),
             value: m.value,
         }));
+        crate::dsp::capture::drain_taken(&mut events.input);
         let mut placed = Vec::new();
         crate::dsp::midi::input::drain_placed(&mut placed);
         events

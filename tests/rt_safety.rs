@@ -62,6 +62,7 @@ x = (saw s) + (square s width=w*0.3+0.5) + (triangle s) + (sine s) + (phasor 3)
 x -> lowpass cutoff=w*500+900 q=3 -> highpass 80 -> bandpass 700 q=0.5 -> gain g*0.1 -> clip 0.9 -> drive 2
   -> mix b=(noise*p) amount=0.2 -> delay 0.2 feedback=0.5 -> reverb -> out
 x -> gain 0.05 -> pan (sine 0.3) -> out
+input.left -> gain 0.1 -> out
 ";
 
 use synchrotron_tui::live::{LiveConfig, Session};

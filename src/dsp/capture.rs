@@ -1,7 +1,12 @@
-//! Audio input: the hub an input device (or a test) writes frames into, and RecordingNode, which plays them. The hub
-//! is one static ring of atomic samples with a frame counter, so any number of nodes read it at their own pace with
-//! no lock and no allocation. `push` runs on the input device's thread (one writer); `Recording::process` runs on
+//! Audio input: the hub an input device (or a test) writes frames into, and RecordingNode (`input`), which plays
+//! them. The hub is one static ring of atomic samples with a frame counter, read with no lock and no allocation.
+//! Each engine block takes its input from the hub once (`shared`), so every input node plays the same frames and
+//! the set log can keep them. `push` runs on the input device's thread (one writer); `Recording::process` runs on
 //! the audio thread; `request` on the control thread.
+
+mod shared;
+
+pub use shared::{FED, InputChunk, drain_taken, feed, next_block, unfeed};
 
 use super::{Block, Ctx, MAX_BLOCK, Processor};
 use std::sync::OnceLock;
@@ -51,11 +56,11 @@ pub fn request(sample_rate: f32) {
     }
 }
 
-/// RecordingNode: the input's left and right channels. A jitter buffer between two clocks: it starts right behind
-/// the newest frame (no latency when input and output run in step); when it runs dry it plays silence until twice
-/// that latency is queued past the block, and when it falls a ring behind it skips to the newest frames.
+/// The jitter buffer between two clocks: it starts right behind the newest frame (no latency when input and output
+/// run in step); when it runs dry it plays silence until twice that latency is queued past the block, and when it
+/// falls a ring behind it skips to the newest frames.
 #[derive(Debug, Clone, Default)]
-pub struct Recording {
+struct Reader {
     /// The next frame to play, once started.
     pos: Option<u64>,
     /// Frames kept queued behind the writer.
@@ -64,11 +69,12 @@ pub struct Recording {
     refilling: bool,
 }
 
-impl Recording {
-    pub fn new(sample_rate: f32) -> Self {
-        request(sample_rate);
-        Self::default()
-    }
+impl Reader {
+    const NEW: Self = Self {
+        pos: None,
+        lag: 0,
+        refilling: false,
+    };
 
     /// Where to read from, given `w` frames written and `n` wanted; `None` plays silence this block.
     fn start(&mut self, w: u64, n: u64) -> Option<u64> {
@@ -92,39 +98,59 @@ impl Recording {
         }
         Some(pos)
     }
+
+    /// The next `left.len()` frames from the hub (silence while it refills). Real-time.
+    fn read(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len().min(right.len());
+        let Some(pos) = self.start(written(), n as u64) else {
+            left.fill(0.0);
+            right.fill(0.0);
+            return;
+        };
+        for k in 0..n {
+            let i = 2 * ((pos + k as u64) as usize % CAPACITY);
+            left[k] = f32::from_bits(SAMPLES[i].load(Ordering::Relaxed));
+            right[k] = f32::from_bits(SAMPLES[i + 1].load(Ordering::Relaxed));
+        }
+        // A writer a whole ring ahead overwrote frames while we read them: silence beats a torn block.
+        if written().saturating_sub(pos) > CAPACITY as u64 {
+            left.fill(0.0);
+            right.fill(0.0);
+        }
+        self.pos = Some(pos + n as u64);
+    }
+}
+
+/// RecordingNode and `input`: the input's left and right channels, the block this engine block took from the hub
+/// (or, replaying a set, the block the set log kept). The node that takes it reports it for the set log.
+pub struct Recording {
+    taken: rtrb::Producer<InputChunk>,
+}
+
+impl Recording {
+    /// Control thread (it asks for the device and registers the node's report ring).
+    pub fn new(sample_rate: f32) -> Self {
+        request(sample_rate);
+        Self {
+            taken: shared::register(),
+        }
+    }
 }
 
 impl Processor for Recording {
-    fn copy_state(&mut self, other: &dyn Processor) {
-        if let Some(o) = other.as_any().downcast_ref::<Self>() {
-            self.clone_from(o);
-        }
-    }
+    // Where the input is read from is the audio thread's, not the node's: nothing to copy.
+    fn copy_state(&mut self, _other: &dyn Processor) {}
 
     fn reset(&mut self) {}
 
     fn process(&mut self, ctx: &Ctx, _ins: &[&[f32]], outs: &mut [Block]) {
-        let n = ctx.frames;
-        let Some(pos) = self.start(written(), n as u64) else {
-            for out in outs.iter_mut() {
-                out[..n].fill(0.0);
-            }
-            return;
-        };
-        if let [left, right, ..] = outs {
-            for k in 0..n {
-                let i = 2 * ((pos + k as u64) as usize % CAPACITY);
-                left[k] = f32::from_bits(SAMPLES[i].load(Ordering::Relaxed));
-                right[k] = f32::from_bits(SAMPLES[i + 1].load(Ordering::Relaxed));
-            }
+        let n = ctx.frames.min(MAX_BLOCK);
+        if let [left, right, ..] = outs
+            && shared::take(ctx.frame, &mut left[..n], &mut right[..n])
+            && self.taken.slots() > 0
+        {
+            let _ = self.taken.push(InputChunk::new(ctx.frame, &left[..n], &right[..n]));
         }
-        // A writer a whole ring ahead overwrote frames while we read them: silence beats a torn block.
-        if written().saturating_sub(pos) > CAPACITY as u64 {
-            for out in outs.iter_mut() {
-                out[..n].fill(0.0);
-            }
-        }
-        self.pos = Some(pos + n as u64);
     }
 }
 
@@ -132,16 +158,14 @@ impl Processor for Recording {
 mod tests {
     use super::*;
 
-    fn ctx(frames: usize) -> Ctx {
-        Ctx {
-            beats_per_frame: 0.0,
-            ..Ctx::new(48_000.0, frames, 0.0, 120.0)
-        }
-    }
-
     fn play(r: &mut Recording, n: usize) -> Vec<(f32, f32)> {
+        let ctx = Ctx {
+            beats_per_frame: 0.0,
+            ..Ctx::new(48_000.0, n, 0.0, 120.0)
+        };
+        next_block();
         let mut outs = [[0.0; MAX_BLOCK]; 2];
-        r.process(&ctx(n), &[], &mut outs);
+        r.process(&ctx, &[], &mut outs);
         (0..n).map(|k| (outs[0][k], outs[1][k])).collect()
     }
 
@@ -157,7 +181,7 @@ mod tests {
             push(&v, 2);
             next += frames as f32;
         };
-        let mut r = Recording::default();
+        let mut r = Recording::new(48_000.0);
         // In step, 48 frames at a time: every frame once, in order, left and right apart.
         let mut heard = Vec::new();
         for _ in 0..10 {

@@ -15,7 +15,12 @@ const RING: usize = 1024;
 
 /// A ring for a node being built on this thread. Control thread.
 pub fn register<T>(rings: &'static LocalKey<Rings<T>>) -> Producer<T> {
-    let (tx, rx) = RingBuffer::new(RING);
+    register_sized(rings, RING)
+}
+
+/// A ring of `capacity` reports for a node being built on this thread. Control thread.
+pub fn register_sized<T>(rings: &'static LocalKey<Rings<T>>, capacity: usize) -> Producer<T> {
+    let (tx, rx) = RingBuffer::new(capacity);
     rings.with_borrow_mut(|r| r.push(rx));
     tx
 }

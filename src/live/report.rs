@@ -105,5 +105,7 @@ pub struct Events {
     pub transport: Vec<crate::clock::follow::Transport>,
     /// What went live, for the set log.
     pub log: Vec<crate::setlog::Record>,
+    /// The audio input as the input nodes played it, for the set log.
+    pub input: Vec<crate::dsp::capture::InputChunk>,
     pub freed: usize,
 }

@@ -51,6 +51,12 @@ pub enum Record {
         name: String,
         value: f32,
     },
+    /// From render frame `frame` on, the audio input the nodes played is the kept input's frames from `at` on (a
+    /// run, until the next such record).
+    Input {
+        frame: u64,
+        at: u64,
+    },
 }
 
 impl Record {
@@ -70,6 +76,7 @@ impl Record {
             Record::End { frame } => json!({"ev": "end", "frame": frame}),
             Record::Ctl { frame, name, value } => json!({"ev": "ctl", "frame": frame, "name": name, "value": value}),
             Record::Midi { frame, port, bytes } => json!({"ev": "midi", "frame": frame, "port": port, "bytes": bytes}),
+            Record::Input { frame, at } => json!({"ev": "input", "frame": frame, "at": at}),
             Record::Cmd { frame, cmd } => {
                 let (name, value) = match *cmd {
                     Cmd::Panic => ("panic", Value::Null),
@@ -115,6 +122,10 @@ impl Record {
                 crossfade: v["crossfade"].as_bool().unwrap_or(false),
             })),
             "end" => Some(Record::End { frame: frame? }),
+            "input" => Some(Record::Input {
+                frame: frame?,
+                at: v["at"].as_u64()?,
+            }),
             "ctl" => Some(Record::Ctl {
                 frame: frame?,
                 name: v["name"].as_str()?.to_string(),
@@ -180,6 +191,10 @@ mod tests {
             Record::Cmd {
                 frame: 8,
                 cmd: Cmd::Run(false),
+            },
+            Record::Input {
+                frame: 9_600,
+                at: 4_800,
             },
         ];
         for r in &records {

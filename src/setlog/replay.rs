@@ -2,6 +2,7 @@
 //! commands on their frames, so the output is sample-identical to what the device was sent. Runs on whatever thread
 //! calls it (it plays the audio thread's part itself).
 
+use super::input::LoggedInput;
 use super::{Landed, Record};
 use crate::engine::{Cmd, Engine, MasterConfig, ToAudio};
 use crate::live::{LiveConfig, Session};
@@ -16,17 +17,21 @@ pub struct SetLog {
     pub records: Vec<Record>,
     /// The last frame played, when the log says.
     pub end: Option<u64>,
+    /// Where the audio input it played is kept (beside the log), when it played any.
+    pub input: Option<std::path::PathBuf>,
 }
 
 /// Read a log; its torn last line (a crash) is left out.
 pub fn read(path: &Path) -> Result<SetLog, String> {
     let text = crate::files::read_text(path, "a set log", 1 << 30).map_err(|e| e.to_string())?;
-    parse(&text).ok_or_else(|| {
+    let mut set = parse(&text).ok_or_else(|| {
         format!(
             "`{}` is not a set log (its first line is not a start record)",
             path.display()
         )
-    })
+    })?;
+    set.input = Some(super::input::path_beside(path));
+    Ok(set)
 }
 
 /// The patch a set log was played from (its start record says).
@@ -60,6 +65,7 @@ pub fn parse(text: &str) -> Option<SetLog> {
         protected,
         records,
         end,
+        input: None,
     })
 }
 
@@ -71,7 +77,8 @@ impl SetLog {
             Record::Cmd { frame, .. }
             | Record::End { frame }
             | Record::Midi { frame, .. }
-            | Record::Ctl { frame, .. } => *frame,
+            | Record::Ctl { frame, .. }
+            | Record::Input { frame, .. } => *frame,
             Record::Start { .. } => 0,
         }
     }
@@ -116,6 +123,10 @@ impl SetLog {
             preflight: false,
             ..LiveConfig::default()
         };
+        let mut input = match &self.input {
+            Some(path) => LoggedInput::open(path, &self.records)?,
+            None => None,
+        };
         let (mut session, mut engine) = Session::new(config);
         let mut at = 0u64;
         let mut buf = vec![0.0f32; 2 * 256];
@@ -124,21 +135,32 @@ impl SetLog {
         records.sort_by_key(|r| Self::frame_of(r));
         for r in records {
             let when = Self::frame_of(r).min(to);
-            play(&mut engine, &mut session, &mut at, when, from, &mut buf, out);
+            play(
+                &mut engine,
+                &mut session,
+                &mut input,
+                &mut at,
+                when,
+                from,
+                &mut buf,
+                out,
+            );
             if at >= to {
                 break;
             }
             apply(&mut session, r)?;
         }
-        play(&mut engine, &mut session, &mut at, to, from, &mut buf, out);
+        play(&mut engine, &mut session, &mut input, &mut at, to, from, &mut buf, out);
         Ok((session, engine))
     }
 }
 
 /// Render from `*at` up to `until`, in buffers of at most 256 frames.
+#[allow(clippy::too_many_arguments)] // reason: one render loop's whole state, passed from two places in `run`
 fn play(
     engine: &mut Engine,
     session: &mut Session,
+    input: &mut Option<LoggedInput>,
     at: &mut u64,
     until: u64,
     from: u64,
@@ -148,6 +170,9 @@ fn play(
     while *at < until {
         let n = ((until - *at) as usize).min(buf.len() / 2);
         let chunk = &mut buf[..2 * n];
+        if let Some(i) = input {
+            i.feed(*at, n);
+        }
         engine.process(chunk);
         session.tick();
         if *at + n as u64 > from {
@@ -194,7 +219,7 @@ fn apply(session: &mut Session, r: &Record) -> Result<(), String> {
         Record::Ctl { name, value, .. } => {
             crate::dsp::ctl::set(name, *value);
         }
-        Record::Start { .. } | Record::End { .. } => {}
+        Record::Start { .. } | Record::End { .. } | Record::Input { .. } => {}
     }
     Ok(())
 }

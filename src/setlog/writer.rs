@@ -61,11 +61,13 @@ impl SetLog {
         }
     }
 
-    /// To disk when half a second has passed since the last time.
-    pub fn tick(&mut self) {
-        if self.flushed.elapsed() >= FLUSH {
+    /// To disk when half a second has passed since the last time (true when it went).
+    pub fn tick(&mut self) -> bool {
+        let due = self.flushed.elapsed() >= FLUSH;
+        if due {
             self.flush();
         }
+        due
     }
 
     pub fn flush(&mut self) {

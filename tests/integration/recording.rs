@@ -1,6 +1,8 @@
 //! RecordingNode: frames written to the capture hub (as the input device's callback writes them) come out of the
 //! node sample for sample when input and output run in step, whatever the block size; our microphone script
-//! crushes and pans them, and the native `input` node reads the same frames. This is the only test in the binary that writes to the hub.
+//! crushes and pans them, and the native `input` node reads the same frames; a set that played the input replays
+//! it sample for sample from what its log kept. These are the only tests in the binary that write to the hub (one
+//! at a time).
 
 use crate::common::zero_crossing_freq;
 use synchrotron_tui::compile::{self, Settings};
@@ -8,6 +10,9 @@ use synchrotron_tui::dsp::capture;
 use synchrotron_tui::engine::{Engine, MasterConfig};
 
 const SR: f32 = 48_000.0;
+
+/// The hub is one per process: its tests take turns.
+static HUB: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Render `src` for `frames`, writing `input(frame)` (left, right) to the hub just before each block is played.
 fn render_live(src: &str, frames: usize, buffer: usize, input: impl Fn(usize) -> (f32, f32)) -> Vec<f32> {
@@ -39,6 +44,7 @@ fn tone(f: usize) -> (f32, f32) {
 
 #[test]
 fn recording_passes_the_input_through_exactly_and_the_microphone_script_crushes_it() {
+    let _hub = HUB.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let swap = "new RecordingNode mic; new PlaybackNode out; link mic.left -> out.right; link mic.right -> out.left;";
     for buffer in [1, 37, 64] {
         let out = render_live(swap, 9_600, buffer, tone);
@@ -73,4 +79,94 @@ fn recording_passes_the_input_through_exactly_and_the_microphone_script_crushes_
         energy(&left[..24_000]) > 1.5 * energy(&right[..24_000])
             || energy(&right[..24_000]) > 1.5 * energy(&left[..24_000])
     );
+}
+
+/// A live set whose input nodes play a microphone that runs at its own pace (blocks of 100 frames against the
+/// engine's 300, one late delivery that costs silence), with edits that crossfade two input nodes, drop the input
+/// and take it back: the log keeps what the nodes played beside it, and the replay equals the output frame for
+/// frame.
+#[test]
+fn a_set_that_played_the_input_replays_sample_for_sample_from_the_kept_input() {
+    use synchrotron_tui::engine::{Cmd, ToAudio};
+    use synchrotron_tui::live::{LiveConfig, Session};
+    use synchrotron_tui::setlog::Record;
+    use synchrotron_tui::setlog::input::{InputLog, path_beside};
+    let _hub = HUB.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = crate::common::scratch("input-replay");
+    let log_path = dir.join("p.syn.1.setlog");
+    let mut kept = InputLog::new(&log_path, 48_000);
+    let (mut s, mut e) = Session::new(LiveConfig::default());
+    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(1 << 22);
+    let _ = s.handle().send(ToAudio::Capture(tx));
+    let mut log: Vec<Record> = Vec::new();
+    let mut heard = Vec::new();
+    let mut written = 0usize;
+    let mut buf = vec![0.0f32; 2 * 300];
+    let mut step = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, blocks: usize, log: &mut Vec<Record>| {
+        for b in 0..blocks {
+            // The device delivers 3 x 100 frames a block, except once, late.
+            if b != 7 {
+                for _ in 0..3 {
+                    let frames: Vec<f32> = (written..written + 100)
+                        .flat_map(|f| <[f32; 2]>::from(tone(f)))
+                        .collect();
+                    capture::push(&frames, 2);
+                    written += 100;
+                }
+            }
+            e.process(&mut buf);
+            let ev = s.tick();
+            log.extend(kept.write(&ev.input));
+            log.extend(ev.log);
+        }
+    };
+    let v1 = "input -> gain 0.5 -> out\nsine 220 -> gain 0.1 -> out\n";
+    s.reload(v1).expect("v1");
+    step(&mut s, &mut e, 20, &mut log);
+    s.reload(&v1.replace("0.5", "0.7").replace("input ->", "input.right ->"))
+        .expect("crossfaded");
+    step(&mut s, &mut e, 20, &mut log);
+    s.reload("sine 220 -> gain 0.1 -> out\n").expect("no input");
+    step(&mut s, &mut e, 20, &mut log);
+    s.reload(v1).expect("the input again");
+    step(&mut s, &mut e, 30, &mut log);
+    kept.flush();
+    while let Ok(x) = rx.pop() {
+        heard.push(x);
+    }
+    let end = s.handle().telemetry().rendered();
+    log.push(Record::End { frame: end });
+    let capture = log
+        .iter()
+        .find_map(|r| match r {
+            Record::Cmd {
+                frame,
+                cmd: Cmd::Capture,
+            } => Some(*frame),
+            _ => None,
+        })
+        .expect("the capture's start is logged");
+    let runs = log.iter().filter(|r| matches!(r, Record::Input { .. })).count();
+    assert_eq!(runs, 2, "two runs of input (the middle version had none): {log:?}");
+    let set = synchrotron_tui::setlog::replay::SetLog {
+        sample_rate: 48_000,
+        seed: 0,
+        protected: true,
+        records: log.clone(),
+        end: Some(end),
+        input: Some(path_beside(&log_path)),
+    };
+    let mut replayed = Vec::new();
+    set.render(capture, end, &mut |x| replayed.extend_from_slice(x))
+        .expect("replays");
+    let n = heard.len().min(replayed.len());
+    assert!(n >= 2 * 25_000, "{n}");
+    let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
+    assert_eq!(first, None, "differs at sample {first:?} of {n}");
+    // The input is in it: without what was kept, the replay differs.
+    let deaf = synchrotron_tui::setlog::replay::SetLog { input: None, ..set };
+    let mut without = Vec::new();
+    deaf.render(capture, end, &mut |x| without.extend_from_slice(x))
+        .expect("replays");
+    assert!((0..n).any(|i| heard[i] != without[i]));
 }

@@ -262,6 +262,7 @@ fn a_set_with_live_midi_and_every_kind_of_edit_replays_sample_for_sample() {
         protected: true,
         records: log,
         end: Some(end),
+        input: None,
     };
     let mut replayed = Vec::new();
     set.render(capture, end, &mut |x| replayed.extend_from_slice(x))
@@ -401,6 +402,7 @@ fn a_set_with_a_control_moved_from_outside_replays_sample_for_sample() {
         protected: true,
         records: log,
         end: Some(end),
+        input: None,
     };
     let mut replayed = Vec::new();
     set.render(0, end, &mut |x| replayed.extend_from_slice(x))
