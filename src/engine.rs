@@ -159,7 +159,10 @@ impl Engine {
         let total = out.len() / 2;
         let mut done = 0;
         while done < total {
-            let mut frames = (total - done).min(MAX_BLOCK);
+            // Blocks also end on the render's 64-frame grid, so what happens at block ends (a panic's tails
+            // cleared) lands on the same frame whatever the host's buffer size: replay depends on it.
+            let to_grid = MAX_BLOCK - (self.rendered % MAX_BLOCK as u64) as usize;
+            let mut frames = (total - done).min(to_grid);
             if let Some(wait) = self.frames_until_pending() {
                 if wait == 0 {
                     self.install_pending();
@@ -236,7 +239,7 @@ impl Engine {
             self.frames += frames as u64;
         }
         self.rendered += frames as u64;
-        if self.muted && !self.tails_cleared && self.master.is_silent() {
+        if self.muted && !self.tails_cleared && self.master.is_silent() && self.rendered % MAX_BLOCK as u64 == 0 {
             self.current.reset();
             if let Some(f) = &mut self.fade {
                 f.holder.graph.reset();

@@ -13,6 +13,8 @@ mod dsp;
 #[cfg(feature = "cpal")]
 #[cfg(feature = "cpal")]
 mod e2e;
+#[cfg(feature = "cpal")]
+mod fifo;
 mod fuzz;
 mod hostile_files;
 mod hostile_process;
@@ -37,6 +39,8 @@ mod stage;
 mod stage_tui;
 mod synchrolang;
 mod take;
+#[cfg(feature = "cpal")]
+mod take_device;
 mod timing;
 #[cfg(feature = "cpal")]
 mod tmux;
