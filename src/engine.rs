@@ -239,7 +239,11 @@ impl Engine {
             self.frames += frames as u64;
         }
         self.rendered += frames as u64;
-        if self.muted && !self.tails_cleared && self.master.is_silent() && self.rendered % MAX_BLOCK as u64 == 0 {
+        if self.muted
+            && !self.tails_cleared
+            && self.master.is_silent()
+            && self.rendered.is_multiple_of(MAX_BLOCK as u64)
+        {
             self.current.reset();
             if let Some(f) = &mut self.fade {
                 f.holder.graph.reset();
