@@ -26,6 +26,8 @@ enum Command {
     Record(PathBuf),
     Stop,
     SaveRetro(PathBuf),
+    /// The device was reopened: a new engine writes into this ring once the old one is drained.
+    Ring(rtrb::Consumer<f32>),
     /// Finish and end the thread.
     Quit,
 }
@@ -51,6 +53,14 @@ impl Capture {
             .spawn(move || writer::run(consumer, rx, &shared, sample_rate, retro_frames))
             .ok();
         (Self { tx, status, thread }, producer)
+    }
+
+    /// A ring for a new engine (the device was reopened): the recording goes on from it, after the old ring's
+    /// last frames.
+    pub fn reattach(&self) -> rtrb::Producer<f32> {
+        let (producer, consumer) = RingBuffer::new(RING);
+        let _ = self.tx.send(Command::Ring(consumer));
+        producer
     }
 
     /// Start recording to `path` (a `.wav`), stopping any recording before.

@@ -148,6 +148,12 @@ impl Engine {
         self.bpm / 60.0 / f64::from(self.sample_rate)
     }
 
+    /// Go on from render frame `frame` (a new engine taking over from one whose device was lost). Before it plays.
+    pub fn start_at(&mut self, frame: u64) {
+        self.rendered = frame;
+        self.telemetry.store_rendered(frame);
+    }
+
     /// Fill `out` (interleaved L/R, any length) with the next frames.
     ///
     /// Real-time: audio thread.

@@ -280,6 +280,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         if sink.lost() {
             say!("audio device lost; trying to reopen it every second (editing still works)");
             sink = reopen(opts, &mut session, &stop);
+            keep.reattach(&mut session);
         }
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -104,6 +104,13 @@ impl Keep {
         }
     }
 
+    /// The device was reopened with a new engine: the recorder and the retro buffer go on from it.
+    pub fn reattach(&mut self, session: &mut Session) {
+        if let Some(c) = &self.capture {
+            let _ = session.handle().send(ToAudio::Capture(c.reattach()));
+        }
+    }
+
     /// Start or stop recording (to a new `PATCH-take-TIME.wav` beside the patch).
     pub fn toggle_recording(&mut self) {
         let Some(c) = &self.capture else {

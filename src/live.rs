@@ -77,6 +77,8 @@ pub struct Session {
     sent: std::collections::HashMap<u32, crate::setlog::Landed>,
     /// Replaying: the next version goes out untried, with these glide and fade frames and this crossfade choice.
     exact: Option<(u32, u32, bool)>,
+    /// Records for the set log from the control side (a restart), given out with the next tick's.
+    noted: Vec<crate::setlog::Record>,
 }
 
 /// How a held-back loud version fades in when the performer saves it again.
@@ -136,6 +138,7 @@ impl Session {
             link: None,
             sent: std::collections::HashMap::new(),
             exact: None,
+            noted: Vec::new(),
         };
         (session, engine)
     }
@@ -158,8 +161,18 @@ impl Session {
                 vec![],
             )
         });
-        let (engine, handle) = crate::engine::pair(graph, sample_rate, self.config.master);
+        // The new engine goes on counting frames where the old one stopped: the set log's timeline is one line.
+        let at = self.handle.telemetry().rendered();
+        let (mut engine, mut handle) = crate::engine::pair(graph, sample_rate, self.config.master);
+        engine.start_at(at);
+        if self.config.clock_out {
+            let _ = handle.send(ToAudio::ClockOut(crate::dsp::keys::out::register()));
+        }
         self.handle = handle;
+        self.noted.push(crate::setlog::Record::Restart {
+            frame: at,
+            sample_rate: sample_rate.round() as u32,
+        });
         // A fresh engine starts counting versions from 0.
         self.playing = Built::new(0, spec, src, slot_of);
         engine
@@ -305,6 +318,7 @@ impl Session {
         } = self.handle.collect();
         let mut events = Events {
             freed,
+            log: std::mem::take(&mut self.noted),
             ..Events::default()
         };
         if let (Some(v), Some((sent, _))) = (installed, &self.in_flight)

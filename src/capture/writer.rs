@@ -31,6 +31,7 @@ pub(super) fn run(mut rx: Consumer<f32>, commands: Receiver<Command>, status: &M
     let mut retro_buf: VecDeque<f32> = VecDeque::with_capacity(2 * retro.min(1 << 24));
     let mut rec: Option<Recording> = None;
     let mut stopping = false;
+    let mut next: Option<Consumer<f32>> = None;
     loop {
         for cmd in commands.try_iter() {
             match cmd {
@@ -44,6 +45,7 @@ pub(super) fn run(mut rx: Consumer<f32>, commands: Receiver<Command>, status: &M
                 Command::Stop => finish(&mut rec, status),
                 Command::Quit => stopping = true,
                 Command::SaveRetro(path) => save_retro(&retro_buf, &path, sr, status),
+                Command::Ring(ring) => next = Some(ring),
             }
         }
         let n = rx.slots();
@@ -78,6 +80,13 @@ pub(super) fn run(mut rx: Consumer<f32>, commands: Receiver<Command>, status: &M
             }
         }
         publish(rec.as_ref(), status);
+        // The old engine is gone once a new ring comes: what is left in its ring is its last.
+        if rx.slots() == 0
+            && let Some(ring) = next.take()
+        {
+            rx = ring;
+            continue;
+        }
         // Quitting: what is in the ring now is the last of it.
         if stopping && rx.slots() == 0 {
             finish(&mut rec, status);

@@ -57,6 +57,11 @@ pub enum Record {
         frame: u64,
         at: u64,
     },
+    /// The device was lost and reopened: from `frame` on, a new engine (every node fresh) at `sample_rate`.
+    Restart {
+        frame: u64,
+        sample_rate: u32,
+    },
 }
 
 impl Record {
@@ -77,6 +82,9 @@ impl Record {
             Record::Ctl { frame, name, value } => json!({"ev": "ctl", "frame": frame, "name": name, "value": value}),
             Record::Midi { frame, port, bytes } => json!({"ev": "midi", "frame": frame, "port": port, "bytes": bytes}),
             Record::Input { frame, at } => json!({"ev": "input", "frame": frame, "at": at}),
+            Record::Restart { frame, sample_rate } => {
+                json!({"ev": "restart", "frame": frame, "sample_rate": sample_rate})
+            }
             Record::Cmd { frame, cmd } => {
                 let (name, value) = match *cmd {
                     Cmd::Panic => ("panic", Value::Null),
@@ -122,6 +130,10 @@ impl Record {
                 crossfade: v["crossfade"].as_bool().unwrap_or(false),
             })),
             "end" => Some(Record::End { frame: frame? }),
+            "restart" => Some(Record::Restart {
+                frame: frame?,
+                sample_rate: v["sample_rate"].as_u64()? as u32,
+            }),
             "input" => Some(Record::Input {
                 frame: frame?,
                 at: v["at"].as_u64()?,
@@ -195,6 +207,10 @@ mod tests {
             Record::Input {
                 frame: 9_600,
                 at: 4_800,
+            },
+            Record::Restart {
+                frame: 12_000,
+                sample_rate: 44_100,
             },
         ];
         for r in &records {

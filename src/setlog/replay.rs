@@ -78,7 +78,8 @@ impl SetLog {
             | Record::End { frame }
             | Record::Midi { frame, .. }
             | Record::Ctl { frame, .. }
-            | Record::Input { frame, .. } => *frame,
+            | Record::Input { frame, .. }
+            | Record::Restart { frame, .. } => *frame,
             Record::Start { .. } => 0,
         }
     }
@@ -147,6 +148,9 @@ impl SetLog {
             );
             if at >= to {
                 break;
+            }
+            if let Record::Restart { sample_rate, .. } = r {
+                engine = session.restart(*sample_rate as f32);
             }
             apply(&mut session, r)?;
         }
@@ -219,7 +223,7 @@ fn apply(session: &mut Session, r: &Record) -> Result<(), String> {
         Record::Ctl { name, value, .. } => {
             crate::dsp::ctl::set(name, *value);
         }
-        Record::Start { .. } | Record::End { .. } | Record::Input { .. } => {}
+        Record::Start { .. } | Record::End { .. } | Record::Input { .. } | Record::Restart { .. } => {}
     }
     Ok(())
 }

@@ -251,6 +251,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         if sink.lost() {
             app.status = ("audio device lost; reopening…".into(), super::app::Tone::Bad);
             sink = headless::reopen(&quiet, &mut session, &stop);
+            keep.reattach(&mut session);
             dirty = true;
         }
     }

@@ -412,3 +412,62 @@ fn a_set_with_a_control_moved_from_outside_replays_sample_for_sample() {
     let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
     assert_eq!(first, None, "differs at sample {first:?} of {n}");
 }
+
+/// The device is lost and comes back (a new engine, every node fresh): the recording goes on from the new engine,
+/// the set log's frames go on counting, and the replay restarts where the set did, sample for sample.
+#[test]
+fn a_set_whose_device_was_reopened_replays_sample_for_sample() {
+    use synchrotron_tui::keep::{Keep, KeepOptions};
+    use synchrotron_tui::live::{LiveConfig, Session};
+    let dir = crate::common::scratch("take-reopen");
+    let patch = dir.join("p.syn");
+    let text = "bpm 150\nnotes = seq [a3 c4 e4] every=1/4\nsaw notes -> lowpass 1500 -> gain 0.2 -> out\n";
+    std::fs::write(&patch, text).unwrap();
+    let (mut s, mut e) = Session::new(LiveConfig::default());
+    let opts = KeepOptions {
+        record: Some(dir.join("take.wav")),
+        retro_minutes: 0.0,
+        log_dir: None,
+        no_log: false,
+    };
+    let mut keep = Keep::start(&patch, &mut s, &opts);
+    s.reload(text).expect("loads");
+    let mut buf = vec![0.0f32; 2 * 333];
+    let mut play = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, keep: &mut Keep, blocks: usize| {
+        for _ in 0..blocks {
+            e.process(&mut buf);
+            keep.tick(&s.tick());
+        }
+    };
+    play(&mut s, &mut e, &mut keep, 100);
+    let lost_at = s.handle().telemetry().rendered();
+    drop(e);
+    let mut e = s.restart(48_000.0);
+    keep.reattach(&mut s);
+    play(&mut s, &mut e, &mut keep, 100);
+    keep.finish(&s);
+    let log = keep.log.as_ref().expect("a set log").path().to_path_buf();
+    drop(keep);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains(&format!("\"ev\":\"restart\",\"frame\":{lost_at}")),
+        "{text}"
+    );
+    assert_eq!(
+        s.handle().telemetry().rendered(),
+        lost_at + 100 * 333,
+        "the frames go on counting"
+    );
+    let set = synchrotron_tui::setlog::replay::read(&log).expect("reads");
+    let mut replayed = Vec::new();
+    set.render(0, set.last_frame(), &mut |x| replayed.extend_from_slice(x))
+        .expect("replays");
+    let take = samples(&dir.join("take.wav"));
+    assert_eq!(
+        take.len(),
+        2 * 200 * 333,
+        "the recording went on after the device came back"
+    );
+    let first = (0..take.len()).find(|&i| take[i].to_bits() != replayed[i].to_bits());
+    assert_eq!(first, None, "differs at sample {first:?}");
+}
