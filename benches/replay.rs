@@ -21,6 +21,8 @@ fn main() {
             glide: 480,
             fade: 960,
             crossfade: false,
+            changes: vec![],
+            mode: String::new(),
         })
     };
     let mut records = vec![version(1, 0, demo.clone())];

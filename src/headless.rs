@@ -120,8 +120,8 @@ pub fn end_on_signals(rescue: fn()) -> Arc<AtomicBool> {
 pub fn run(opts: &Options) -> Result<(), RunError> {
     let stop = end_on_signals(|| {});
     let src = read(&opts.patch)?;
-    let (mut session, mut sink, _) = start(opts)?;
-    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
+    let (mut session, mut sink, info) = start(opts)?;
+    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep, &info);
     if let Some(log) = &keep.log {
         say!("set log: {}", log.path().display());
     }

@@ -4,7 +4,7 @@
 
 use crate::capture::Capture;
 use crate::engine::ToAudio;
-use crate::live::{Events, Session};
+use crate::live::{AudioInfo, Events, Session};
 use crate::setlog::Record;
 use crate::setlog::input::InputLog;
 use crate::setlog::writer::{SetLog, now_seconds};
@@ -35,7 +35,7 @@ pub struct Keep {
 
 impl Keep {
     /// Start the set log and the capture for `session` playing `patch`.
-    pub fn start(patch: &Path, session: &mut Session, opts: &KeepOptions) -> Self {
+    pub fn start(patch: &Path, session: &mut Session, opts: &KeepOptions, audio: &AudioInfo) -> Self {
         let mut messages = Vec::new();
         let settings = session.config().settings;
         let rate = settings.sample_rate.round() as u32;
@@ -48,6 +48,8 @@ impl Keep {
                 protected: session.config().master.ceiling.is_some(),
                 patch: patch.display().to_string(),
                 started: now_seconds(),
+                device: audio.device.clone(),
+                buffer: audio.buffer.unwrap_or(0),
             };
             match SetLog::create(patch, opts.log_dir.as_deref(), &start) {
                 Ok(l) => Some(l),

@@ -266,6 +266,12 @@ impl Session {
                 glide,
                 fade,
                 crossfade,
+                changes: changes_of(&plan, &spec, &self.playing.spec),
+                mode: match plan.mode {
+                    SwapMode::Move => "move",
+                    SwapMode::Crossfade => "crossfade",
+                }
+                .into(),
             },
         );
         let spec_bpm = spec.bpm;
@@ -466,4 +472,34 @@ impl Session {
     pub fn config(&self) -> &LiveConfig {
         &self.config
     }
+}
+
+/// What a swap does to each node that is not simply kept, by key, for the set log.
+fn changes_of(plan: &plan::Plan, new: &GraphSpec, old: &GraphSpec) -> Vec<(String, String)> {
+    use plan::Change;
+    let mut out: Vec<(String, String)> = new
+        .nodes
+        .iter()
+        .zip(&plan.changes)
+        .filter(|(_, c)| **c != Change::Kept)
+        .map(|(n, c)| {
+            let what = match c {
+                Change::Kept => "kept",
+                Change::Retuned => "retuned",
+                Change::Rewired => "rewired",
+                Change::Replaced => "replaced",
+                Change::Added => "added",
+            };
+            (n.key.clone(), what.to_string())
+        })
+        .collect();
+    out.extend(
+        plan.removed
+            .iter()
+            .filter_map(|&i| old.nodes.get(i))
+            .map(|n| (n.key.clone(), "removed".to_string())),
+    );
+    // In key order, as the log writes them.
+    out.sort();
+    out
 }

@@ -17,6 +17,10 @@ pub struct Landed {
     pub fade: u32,
     /// Crossfaded even though only values changed (a held-back version landing with its long fade-in).
     pub crossfade: bool,
+    /// What the swap did to each node that was not simply kept (`retuned`, `rewired`, `replaced`, `added`,
+    /// `removed`), by node key, and whether it crossfaded: for people reading the log (the replay plans it again).
+    pub changes: Vec<(String, String)>,
+    pub mode: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +33,9 @@ pub enum Record {
         patch: String,
         /// Wall-clock time at the start (seconds since 1970), for people; never used to render.
         started: u64,
+        /// The device and its buffer (frames; 0: its default), for people: the render never depends on them.
+        device: String,
+        buffer: u32,
     },
     Version(Landed),
     Cmd {
@@ -73,11 +80,15 @@ impl Record {
                 protected,
                 patch,
                 started,
+                device,
+                buffer,
             } => json!({"ev": "start", "format": 1, "sample_rate": sample_rate, "seed": seed,
-                        "protected": protected, "patch": patch, "started": started}),
+                        "protected": protected, "patch": patch, "started": started, "device": device,
+                        "buffer": buffer}),
             Record::Version(l) => json!({"ev": "version", "v": l.version, "frame": l.frame, "text": l.text,
                         "muted": l.muted, "soloed": l.soloed, "glide": l.glide, "fade": l.fade,
-                        "crossfade": l.crossfade}),
+                        "crossfade": l.crossfade, "swap": l.mode,
+                        "changes": l.changes.iter().map(|(k, c)| (k.clone(), json!(c))).collect::<serde_json::Map<String, Value>>()}),
             Record::End { frame } => json!({"ev": "end", "frame": frame}),
             Record::Ctl { frame, name, value } => json!({"ev": "ctl", "frame": frame, "name": name, "value": value}),
             Record::Midi { frame, port, bytes } => json!({"ev": "midi", "frame": frame, "port": port, "bytes": bytes}),
@@ -118,6 +129,8 @@ impl Record {
                 protected: v["protected"].as_bool().unwrap_or(true),
                 patch: v["patch"].as_str().unwrap_or("").to_string(),
                 started: v["started"].as_u64().unwrap_or(0),
+                device: v["device"].as_str().unwrap_or("").to_string(),
+                buffer: v["buffer"].as_u64().unwrap_or(0) as u32,
             }),
             "version" => Some(Record::Version(Landed {
                 version: v["v"].as_u64()? as u32,
@@ -128,6 +141,15 @@ impl Record {
                 glide: v["glide"].as_u64().unwrap_or(0) as u32,
                 fade: v["fade"].as_u64().unwrap_or(1) as u32,
                 crossfade: v["crossfade"].as_bool().unwrap_or(false),
+                changes: v["changes"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, c)| Some((k.clone(), c.as_str()?.to_string())))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                mode: v["swap"].as_str().unwrap_or("").to_string(),
             })),
             "end" => Some(Record::End { frame: frame? }),
             "restart" => Some(Record::Restart {
@@ -177,6 +199,8 @@ mod tests {
                 protected: true,
                 patch: "p.syn".into(),
                 started: 1_700_000_000,
+                device: "Default Audio Device".into(),
+                buffer: 256,
             },
             Record::Version(Landed {
                 version: 2,
@@ -187,6 +211,11 @@ mod tests {
                 glide: 480,
                 fade: 960,
                 crossfade: true,
+                changes: vec![
+                    ("~0/1:gain".into(), "retuned".into()),
+                    ("~1/0:noise".into(), "added".into()),
+                ],
+                mode: "crossfade".into(),
             }),
             Record::Cmd {
                 frame: 5,

@@ -34,7 +34,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         ..opts.clone()
     };
     let (mut session, mut sink, info) = headless::start(&quiet)?;
-    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep);
+    let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep, &info);
     let osc = headless::start_osc(opts)?;
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).

@@ -289,6 +289,8 @@ fn replay_at_a_moment_opens_the_editor_playing_on_from_there() {
         protected: true,
         patch: patch.display().to_string(),
         started: 0,
+        device: String::new(),
+        buffer: 0,
     };
     let v1 = synchrotron_tui::setlog::Record::Version(synchrotron_tui::setlog::Landed {
         version: 1,
@@ -299,6 +301,8 @@ fn replay_at_a_moment_opens_the_editor_playing_on_from_there() {
         glide: 480,
         fade: 960,
         crossfade: false,
+        changes: vec![],
+        mode: String::new(),
     });
     let end = synchrotron_tui::setlog::Record::End { frame: 10 * 48_000 };
     std::fs::write(dir.join("set.setlog"), [start, v1, end].map(|r| r.to_json()).join("\n")).unwrap();
@@ -430,7 +434,7 @@ fn a_set_whose_device_was_reopened_replays_sample_for_sample() {
         log_dir: None,
         no_log: false,
     };
-    let mut keep = Keep::start(&patch, &mut s, &opts);
+    let mut keep = Keep::start(&patch, &mut s, &opts, &synchrotron_tui::live::AudioInfo::default());
     s.reload(text).expect("loads");
     let mut buf = vec![0.0f32; 2 * 333];
     let mut play = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, keep: &mut Keep, blocks: usize| {
