@@ -5,12 +5,14 @@
 
 mod policy;
 mod read;
+mod write;
 
 pub use policy::{
     allow_dir, created_this_session, open_for_writing, patch_dir, resolve_read, resolve_write, set_overwrite,
     set_patch_dir,
 };
 pub use read::{FONT_LIMIT, PATCH_LIMIT, read_bytes, read_settled, read_text};
+pub use write::atomic as save_atomic;
 
 use std::path::{Path, PathBuf};
 

@@ -25,6 +25,19 @@ pub fn register_sized<T>(rings: &'static LocalKey<Rings<T>>, capacity: usize) ->
     tx
 }
 
+/// Every report since the last call from the nodes built on this thread, as they come (for reports only one node
+/// makes, so no comparing: thousands a tick stay cheap). Control thread.
+pub fn drain_all<T>(rings: &'static LocalKey<Rings<T>>, into: &mut Vec<T>) {
+    rings.with_borrow_mut(|rings| {
+        for rx in rings.iter_mut() {
+            while let Ok(r) = rx.pop() {
+                into.push(r);
+            }
+        }
+        rings.retain(|rx| !(rx.is_abandoned() && rx.is_empty()));
+    });
+}
+
 /// Every report since the last call from the nodes built on this thread, each once (several nodes may report the
 /// same thing: `same` says when); rings whose node is gone are dropped once empty. Control thread.
 pub fn drain<T>(rings: &'static LocalKey<Rings<T>>, into: &mut Vec<T>, same: impl Fn(&T, &T) -> bool) {

@@ -88,10 +88,11 @@ pub(super) fn register() -> rtrb::Producer<InputChunk> {
     reports::register_sized(&TAKEN, RING)
 }
 
-/// Every block of input played since the last call by the nodes built on this thread, in order. Control thread.
+/// Every block of input played since the last call by the nodes built on this thread, in order (one node takes
+/// each block, so there is nothing to weed out). Control thread.
 pub fn drain_taken(into: &mut Vec<InputChunk>) {
     let start = into.len();
-    reports::drain(&TAKEN, into, |a, b| a.frame == b.frame);
+    reports::drain_all(&TAKEN, into);
     into[start..].sort_by_key(|c| c.frame);
 }
 
