@@ -32,6 +32,8 @@ pub struct Options {
     pub open_text: Option<String>,
     /// Listen for OSC on this loopback UDP port.
     pub osc: Option<u16>,
+    /// Serve Synchrotron's REST API.
+    pub serve: Option<crate::serve::ServeOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +81,7 @@ macro_rules! say_err {
 
 // After the macros, which they use.
 mod commands;
+mod remote;
 mod start;
 
 use commands::{Command, commands};
@@ -136,6 +139,10 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         );
     }
     let mut osc_unknown = 0;
+    let serve = remote::start_serve(opts)?;
+    if let Some(s) = &serve {
+        say!("REST API on http://{} (SynchrotronUI, its console, curl)", s.addr);
+    }
     report_reload(&mut session, &opts.patch, &src);
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
@@ -234,6 +241,9 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 say!("osc: {n} message(s) went nowhere (last {addr})");
             }
         }
+        if let Some(s) = &serve {
+            armed |= remote::serve_calls(s, &mut session, &opts.patch, &mut last);
+        }
         let ev = session.tick();
         keep.tick(&ev);
         for m in keep.messages.drain(..) {
@@ -306,7 +316,7 @@ fn read(path: &Path) -> Result<String, RunError> {
 }
 
 /// Reload and say how it went; true when the version sent is armed (quantised) and has yet to land.
-fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
+pub(crate) fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
     let name = path.display().to_string();
     match session.reload(src) {
         Ok(Some(report)) => {

@@ -26,5 +26,6 @@ pub mod lang;
 pub mod live;
 pub mod osc;
 pub mod patches;
+pub mod serve;
 pub mod setlog;
 pub mod tui;

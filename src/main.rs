@@ -123,8 +123,26 @@ struct PlayArgs {
     /// Listen for OSC on this UDP port of the loopback interface (9000 when no port is given).
     #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "9000")]
     osc: Option<u16>,
+    /// Serve Synchrotron's REST API, for SynchrotronUI and its console (127.0.0.1:2031 when no address is given).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:2031", value_parser = serve_addr)]
+    serve: Option<std::net::SocketAddr>,
+    /// The token every REST request must carry (`Authorization: Bearer TOKEN`); needed to serve beyond loopback.
+    #[arg(long, value_name = "TOKEN", requires = "serve")]
+    token: Option<String>,
+    /// Let pages from this web origin drive the synth over REST, besides SynchrotronUI's (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN", requires = "serve")]
+    allow_origin: Vec<String>,
     #[command(flatten)]
     files: FileArgs,
+}
+
+/// `127.0.0.1:2031`, `0.0.0.0:8080`, or just a port (on loopback).
+fn serve_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(port) = s.parse::<u16>() {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    s.parse()
+        .map_err(|_| format!("`{s}` is not an address to serve on: give HOST:PORT (127.0.0.1:2031) or a port"))
 }
 
 /// At most an hour in memory (1.4 GB of stereo float at 48 kHz).
@@ -406,6 +424,11 @@ fn play(args: &PlayArgs) -> Result<ExitCode> {
         link: args.link,
         open_text: None,
         osc: args.osc,
+        serve: args.serve.map(|addr| synchrotron_tui::serve::ServeOptions {
+            addr,
+            token: args.token.clone(),
+            origins: args.allow_origin.clone(),
+        }),
         keep: synchrotron_tui::keep::KeepOptions {
             record: args.record.clone(),
             retro_minutes: args.retro,

@@ -8,6 +8,7 @@ pub mod checker;
 pub mod editor;
 pub mod highlight;
 pub mod keymap;
+mod remote;
 pub mod run;
 pub mod save;
 pub mod view;

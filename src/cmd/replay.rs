@@ -108,6 +108,7 @@ pub fn replay_open(log: &Path, t: f64) -> Result<ExitCode> {
         link: false,
         open_text: Some(v.text),
         osc: None,
+        serve: None,
         keep: synchrotron_tui::keep::KeepOptions {
             retro_minutes: 5.0,
             ..Default::default()

@@ -49,7 +49,7 @@ pub struct Table {
     feeding: HashMap<(String, String), usize>,
 }
 
-fn inputs(kind: &Kind) -> Vec<&'static str> {
+pub fn inputs(kind: &Kind) -> Vec<&'static str> {
     match kind {
         Kind::Node(d) => d.params.iter().map(|p| p.name).collect(),
         Kind::Playback => vec!["left", "right"],
@@ -57,7 +57,7 @@ fn inputs(kind: &Kind) -> Vec<&'static str> {
     }
 }
 
-fn outputs(kind: &Kind) -> Vec<&'static str> {
+pub fn outputs(kind: &Kind) -> Vec<&'static str> {
     match kind {
         Kind::Node(d) => d.outputs.to_vec(),
         Kind::Playback => vec![],

@@ -36,6 +36,12 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let (mut session, mut sink, info) = headless::start(&quiet)?;
     let mut keep = crate::keep::Keep::start(&opts.patch, &mut session, &opts.keep, &info);
     let osc = headless::start_osc(opts)?;
+    let serve = opts
+        .serve
+        .as_ref()
+        .map(crate::serve::Serve::start)
+        .transpose()
+        .map_err(headless::RunError::Audio)?;
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).
     if let Some(t) = &opts.open_text {
@@ -154,6 +160,9 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
                 }
                 dirty = true;
             }
+        }
+        if let Some(s) = &serve {
+            dirty |= super::remote::serve_calls(s, &mut app, &mut session);
         }
         let ev = session.tick();
         keep.tick(&ev);
@@ -274,7 +283,7 @@ fn apply_keep(effect: &Effect, keep: &mut crate::keep::Keep) {
 }
 
 /// Carry out what the app asked for.
-fn apply(effect: Effect, app: &mut App, session: &mut Session) {
+pub(super) fn apply(effect: Effect, app: &mut App, session: &mut Session) {
     match effect {
         Effect::Save(text) => save_and_reload(app, session, &text, false),
         Effect::SaveThenQuit(text) => save_and_reload(app, session, &text, true),

@@ -31,6 +31,7 @@ mod preflight;
 mod props;
 mod readme;
 mod recording;
+mod rest;
 mod sf2;
 mod sinks;
 mod soak;

@@ -1,7 +1,7 @@
 //! What the runner tells the app: saves, reloads, faults, disk changes, recovered text and telemetry. The app
 //! turns each into state and status; it touches no files and no audio. UI thread.
 
-use super::super::action::Effect;
+use super::super::action::{Action, Effect};
 use super::{App, Mode, SCOPE_FRAMES, Tone};
 use crate::engine::telemetry::Levels;
 use crate::lang::Diagnostic;
@@ -127,6 +127,15 @@ impl App {
         self.on_disk = true;
         self.status = ("reloaded from disk (Ctrl-Z brings your text back)".into(), Tone::Info);
         self.recheck();
+    }
+
+    /// A change made over REST: the whole text replaced as one undoable edit, then saved like Ctrl-S.
+    pub fn take_remote(&mut self, text: &str) -> Option<Effect> {
+        self.editor.replace_all(text);
+        self.recheck();
+        let save = self.update(Action::Save);
+        self.status = ("REST changed the script (Ctrl-Z undoes it)".into(), Tone::Info);
+        save
     }
 
     /// Offer the text an earlier session left in its recovery file, when it differs from the buffer.

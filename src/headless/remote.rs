@@ -1,0 +1,56 @@
+//! The REST server for a headless run: started when asked, and its calls carried out. A change is checked, saved
+//! to the patch file (atomically) and reloaded at once; the watcher then finds the file as it already plays.
+//! Control thread.
+
+use super::{RunError, report_reload};
+use crate::lang::diagnostic::render_all;
+use crate::live::Session;
+use crate::serve::{Call, Serve};
+use std::path::Path;
+
+/// Start the REST server when asked.
+pub fn start_serve(opts: &super::Options) -> Result<Option<Serve>, RunError> {
+    opts.serve
+        .as_ref()
+        .map(Serve::start)
+        .transpose()
+        .map_err(RunError::Audio)
+}
+
+/// Check `text`, save it as the patch and play it. The error, when there is one, is the diagnostic text.
+pub fn play_text(session: &mut Session, patch: &Path, text: &str) -> Result<bool, String> {
+    crate::compile::check(text).map_err(|d| render_all(&d, "the script", text))?;
+    crate::files::save_atomic(patch, text).map_err(|e| format!("cannot save `{}`: {e}", patch.display()))?;
+    Ok(report_reload(session, patch, text))
+}
+
+/// Carry out what the server asks; true when a version was armed (quantised).
+pub fn serve_calls(serve: &Serve, session: &mut Session, patch: &Path, last: &mut String) -> bool {
+    serve.publish(last);
+    let mut armed = false;
+    for call in serve.take_calls() {
+        let result = match &call {
+            Call::Edit { base, .. } if **base != **last => {
+                Err("the patch changed while the request was on its way; ask again".to_string())
+            }
+            Call::Edit { text, .. } => play_text(session, patch, text).map(|a| {
+                armed |= a;
+                say!("REST: {} changed", patch.display());
+                last.clone_from(text);
+            }),
+            Call::Run { on: true, .. } => {
+                session.resume();
+                say!("REST: start (resumed)");
+                Ok(())
+            }
+            Call::Run { on: false, .. } => {
+                session.panic();
+                say!("REST: stop (muted; /start or r + Enter resumes)");
+                Ok(())
+            }
+        };
+        call.answer(result);
+    }
+    serve.publish(last);
+    armed
+}
