@@ -141,6 +141,8 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let mut osc_unknown = 0;
     let serve = remote::start_serve(opts)?;
     if let Some(s) = &serve {
+        // Before any request can be answered from it.
+        s.publish(&src);
         say!("REST API on http://{} (SynchrotronUI, its console, curl)", s.addr);
     }
     report_reload(&mut session, &opts.patch, &src);
@@ -317,6 +319,11 @@ fn read(path: &Path) -> Result<String, RunError> {
 
 /// Reload and say how it went; true when the version sent is armed (quantised) and has yet to land.
 pub(crate) fn report_reload(session: &mut Session, path: &Path, src: &str) -> bool {
+    reload_and_say(session, path, src).unwrap_or(false)
+}
+
+/// Reload and say how it went: whether the version was armed (quantised), or the diagnostics it failed with.
+pub(crate) fn reload_and_say(session: &mut Session, path: &Path, src: &str) -> Result<bool, String> {
     let name = path.display().to_string();
     match session.reload(src) {
         Ok(Some(report)) => {
@@ -324,11 +331,12 @@ pub(crate) fn report_reload(session: &mut Session, path: &Path, src: &str) -> bo
                 say_err!("{}", render_all(&report.warnings, &name, src));
             }
             say!("{report}");
-            return report.lands.is_some();
+            Ok(report.lands.is_some())
         }
-        Ok(None) => {}
+        Ok(None) => Ok(false),
         Err(diags) => {
-            say_err!("{}", render_all(&diags, &name, src));
+            let text = render_all(&diags, &name, src);
+            say_err!("{text}");
             let errors = diags.iter().filter(|d| d.is_error()).count();
             if session.holding() {
                 say!(
@@ -338,9 +346,9 @@ pub(crate) fn report_reload(session: &mut Session, path: &Path, src: &str) -> bo
             } else {
                 say!("v{} keeps playing: {name} has {errors} error(s)", session.version());
             }
+            Err(text)
         }
     }
-    false
 }
 
 /// Watch the patch's folder (editors often replace the file rather than write it) and report changes to it.

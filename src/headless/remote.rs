@@ -2,7 +2,7 @@
 //! to the patch file (atomically) and reloaded at once; the watcher then finds the file as it already plays.
 //! Control thread.
 
-use super::{RunError, report_reload};
+use super::{RunError, reload_and_say};
 use crate::lang::diagnostic::render_all;
 use crate::live::Session;
 use crate::serve::{Call, Serve};
@@ -17,11 +17,14 @@ pub fn start_serve(opts: &super::Options) -> Result<Option<Serve>, RunError> {
         .map_err(RunError::Audio)
 }
 
-/// Check `text`, save it as the patch and play it. The error, when there is one, is the diagnostic text.
-pub fn play_text(session: &mut Session, patch: &Path, text: &str) -> Result<bool, String> {
+/// Check `text`, save it as the patch (then `last` is it: the watcher will find nothing new) and play it. The
+/// error, when there is one, is the diagnostic text.
+pub fn play_text(session: &mut Session, patch: &Path, text: &str, last: &mut String) -> Result<bool, String> {
     crate::compile::check(text).map_err(|d| render_all(&d, "the script", text))?;
     crate::files::save_atomic(patch, text).map_err(|e| format!("cannot save `{}`: {e}", patch.display()))?;
-    Ok(report_reload(session, patch, text))
+    last.clear();
+    last.push_str(text);
+    reload_and_say(session, patch, text)
 }
 
 /// Carry out what the server asks; true when a version was armed (quantised).
@@ -33,10 +36,9 @@ pub fn serve_calls(serve: &Serve, session: &mut Session, patch: &Path, last: &mu
             Call::Edit { base, .. } if **base != **last => {
                 Err("the patch changed while the request was on its way; ask again".to_string())
             }
-            Call::Edit { text, .. } => play_text(session, patch, text).map(|a| {
+            Call::Edit { text, .. } => play_text(session, patch, text, last).map(|a| {
                 armed |= a;
                 say!("REST: {} changed", patch.display());
-                last.clone_from(text);
             }),
             Call::Run { on: true, .. } => {
                 session.resume();
@@ -49,8 +51,9 @@ pub fn serve_calls(serve: &Serve, session: &mut Session, patch: &Path, last: &mu
                 Ok(())
             }
         };
+        // Published before the answer, so the client's next request reads the text it just made.
+        serve.publish(last);
         call.answer(result);
     }
-    serve.publish(last);
     armed
 }

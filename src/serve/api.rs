@@ -155,9 +155,45 @@ fn change(text: &str, commands: &str, reply: impl Fn(&Table) -> Value) -> Answer
                 t.nodes.len()
             ),
         ),
-        Ok(t) => Answer::Change(new, reply(&t)),
+        Ok(t) => match confined(&t, text) {
+            Ok(()) => Answer::Change(new, reply(&t)),
+            Err(e) => detail(403, e),
+        },
         Err(e) => detail(400, e),
     }
+}
+
+/// The files the file nodes of `t` name (`path` inputs fed by a text constant).
+fn file_paths(t: &Table) -> Vec<String> {
+    use crate::lang::synchrolang::Literal;
+    t.links
+        .iter()
+        .filter(|l| l.to.1 == "path")
+        .filter_map(|l| model::find(t, &l.from.0))
+        .filter_map(|n| match &n.kind {
+            syn::Kind::Data(Literal::Str(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A file named over the network stays in the patch's folder: relative, with no `..` (the performer's own
+/// `--files` folders are for the performer's own text).
+fn confined(t: &Table, old: &str) -> Result<(), String> {
+    let before = table_of(old).map(|o| file_paths(&o)).unwrap_or_default();
+    for p in file_paths(t).into_iter().filter(|p| !before.contains(p)) {
+        let path = std::path::Path::new(&p);
+        let outside = path.is_absolute()
+            || path
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+        if outside {
+            return Err(format!(
+                "`{p}`: a file named over the network must be in the patch's folder (a relative name, no `..`)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `text` then `commands`; after a `clear` only what follows it is kept (what came before is gone anyway).

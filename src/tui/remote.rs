@@ -37,10 +37,9 @@ pub(super) fn serve_calls(serve: &Serve, app: &mut App, session: &mut Session) -
                 Ok(())
             }
         };
-        call.answer(result);
-    }
-    if changed {
+        // Published before the answer, so the client's next request reads the text it just made.
         serve.publish(&app.editor.text());
+        call.answer(result);
     }
     changed
 }

@@ -42,6 +42,9 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         .map(crate::serve::Serve::start)
         .transpose()
         .map_err(headless::RunError::Audio)?;
+    if let Some(s) = &serve {
+        s.publish(&text);
+    }
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).
     if let Some(t) = &opts.open_text {

@@ -416,3 +416,24 @@ fn serving_beyond_loopback_without_a_token_is_refused_at_start() {
     assert!(err.contains("--token"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn files_named_over_the_network_stay_in_the_patchs_folder() {
+    let s = Server::start(
+        "rest-files",
+        "new SineNode osc;\nnew PlaybackNode out;\nlink osc.out -> out.left;\n",
+        &[],
+    );
+    let before = s.patch();
+    for path in ["../escape.wav", "/tmp/escape.wav", "sub/../../escape.wav"] {
+        let script =
+            format!("new WavFileNode tape; new \"{path}\" p; link p.out -> tape.path; link osc.out -> tape.signal;");
+        let (code, v) = s.send("POST", "/execute", &script);
+        assert_eq!(code, 403, "{path}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains("patch's folder"), "{v}");
+    }
+    assert_eq!(s.patch(), before);
+    let script = "new WavFileNode tape; new \"take.wav\" p; link p.out -> tape.path; link osc.out -> tape.signal;";
+    let (code, v) = s.send("POST", "/execute", script);
+    assert_eq!(code, 200, "{v}");
+}
