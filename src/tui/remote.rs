@@ -26,6 +26,13 @@ pub(super) fn serve_calls(serve: &Serve, app: &mut App, session: &mut Session) -
                     if let Some(e) = app.take_remote(text) {
                         apply(e, app, session);
                     }
+                    // The save's own news (v2 ok, or why not), said to come from the network.
+                    let news = if app.status.0.is_empty() {
+                        app.last_reload.clone()
+                    } else {
+                        app.status.0.clone()
+                    };
+                    app.status.0 = format!("REST: {news}");
                     Ok(())
                 }
             },

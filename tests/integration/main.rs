@@ -32,6 +32,8 @@ mod props;
 mod readme;
 mod recording;
 mod rest;
+#[cfg(feature = "cpal")]
+mod rest_tui;
 mod sf2;
 mod sinks;
 mod soak;

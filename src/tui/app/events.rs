@@ -133,9 +133,7 @@ impl App {
     pub fn take_remote(&mut self, text: &str) -> Option<Effect> {
         self.editor.replace_all(text);
         self.recheck();
-        let save = self.update(Action::Save);
-        self.status = ("REST changed the script (Ctrl-Z undoes it)".into(), Tone::Info);
-        save
+        self.update(Action::Save)
     }
 
     /// Offer the text an earlier session left in its recovery file, when it differs from the buffer.
