@@ -362,3 +362,53 @@ fn result(t: &Table, kind: &CommandKind) -> String {
         _ => "None".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_appended_and_a_clear_keeps_only_what_follows_it() {
+        assert_eq!(appended("", "new SineNode a;"), "new SineNode a;\n");
+        assert_eq!(
+            appended("new SineNode a;\n\n", " link a.out -> b.in; "),
+            "new SineNode a;\nlink a.out -> b.in;\n"
+        );
+        assert_eq!(appended("new SineNode a;\n", "clear;"), "");
+        assert_eq!(
+            appended("new SineNode a;\n", "clear;\n\nnew SawtoothNode b;"),
+            "new SawtoothNode b;\n"
+        );
+    }
+
+    #[test]
+    fn queries_and_paths_are_percent_decoded() {
+        assert_eq!(decode("a%20b+c%2Fd%zz%"), "a b c/d%zz%");
+        let (path, q) = split("/nodes/my%20node?type=SineNode&x=%41");
+        assert_eq!(path, "/nodes/my%20node");
+        assert_eq!(
+            q,
+            [("type".to_string(), "SineNode".to_string()), ("x".into(), "A".into())]
+        );
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_are_told_apart() {
+        assert_eq!(answer("GET", "/nowhere", b"", ""), detail(404, "Not Found"));
+        assert_eq!(
+            answer("PUT", "/connections", b"", ""),
+            detail(405, "Method Not Allowed")
+        );
+        assert_eq!(answer("GET", "/start", b"", ""), Answer::Run(true));
+    }
+
+    #[test]
+    fn a_native_patch_reads_as_its_graph_and_refuses_changes() {
+        let t = table_of("sine 440 -> gain 0.2 -> out\n").expect("a graph");
+        assert!(t.nodes.len() >= 2);
+        match answer("POST", "/nodes?type=SineNode", b"", "sine 440 -> out\n") {
+            Answer::Reply(409, _) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}

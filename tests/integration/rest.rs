@@ -248,6 +248,27 @@ fn the_originals_request_sequence_edits_the_script_and_every_answer_has_its_docu
     assert_eq!(s.get("/connections").1.as_array().map(Vec::len), Some(1));
     assert!(s.patch().starts_with("/***"), "{}", s.patch());
     wait_line(&s.lines, "REST: p.syn changed");
+    // A demo as the console loads one: a text label (a string constant linked nowhere) and a pulse-width sweep.
+    let demo = "clear;\n\nnew \"Hello! Drag between the handles to link nodes.\" text1;\nnew SquareNode sq;\nnew SineNode lfo;\n\
+                new 0.5 rate;\nlink rate.out -> lfo.frequency;\nlink lfo.out -> sq.pwm;\nnew 110 f;\nlink f.out -> sq.frequency;\n\
+                new PlaybackNode out;\nlink sq.out -> out.left;\nlink sq.out -> out.right;\n";
+    let (code, v) = s.send("POST", "/execute", demo);
+    assert_eq!(code, 200, "{v}");
+    let label = s.get("/nodes/text1").1;
+    assert_eq!(label["type"], "DataNode", "{label}");
+    assert_eq!(
+        label["exports"]["Value"], "Hello! Drag between the handles to link nodes.",
+        "{label}"
+    );
+    // Stop and start: the sound muted and back (the set goes on), as the panel's buttons do.
+    assert_eq!(s.get("/stop"), (200, Value::Null));
+    wait_line(&s.lines, "REST: stop");
+    assert_eq!(s.get("/start"), (200, Value::Null));
+    wait_line(&s.lines, "REST: start");
+    assert!(
+        !s.lines.lock().unwrap().iter().any(|l| l.contains("dropout")),
+        "the audio was never late"
+    );
 }
 
 #[test]
@@ -332,6 +353,10 @@ fn a_burst_of_a_thousand_and_a_silent_client_are_all_answered_or_timed_out() {
         "{got:?}"
     );
     assert_eq!(s.get("/").0, 200);
+    assert!(
+        !s.lines.lock().unwrap().iter().any(|l| l.contains("dropout")),
+        "the audio was never late"
+    );
 }
 
 #[test]
