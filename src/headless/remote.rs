@@ -18,13 +18,19 @@ pub fn start_serve(opts: &super::Options) -> Result<Option<Serve>, RunError> {
 }
 
 /// Check `text`, save it as the patch (then `last` is it: the watcher will find nothing new) and play it. The
-/// error, when there is one, is the diagnostic text.
+/// error, when there is one, is the diagnostic text. A version that does not go live (held back as too loud) leaves
+/// the file as it was, so sending the same change again lands it, as saving the same text again does.
 pub fn play_text(session: &mut Session, patch: &Path, text: &str, last: &mut String) -> Result<bool, String> {
+    let save =
+        |t: &str| crate::files::save_atomic(patch, t).map_err(|e| format!("cannot save `{}`: {e}", patch.display()));
     crate::compile::check(text).map_err(|d| render_all(&d, "the script", text))?;
-    crate::files::save_atomic(patch, text).map_err(|e| format!("cannot save `{}`: {e}", patch.display()))?;
-    last.clear();
-    last.push_str(text);
-    reload_and_say(session, patch, text)
+    save(text)?;
+    let base = std::mem::replace(last, text.to_string());
+    let played = reload_and_say(session, patch, text);
+    if played.is_err() && save(&base).is_ok() {
+        *last = base;
+    }
+    played
 }
 
 /// Carry out what the server asks; true when a version was armed (quantised).

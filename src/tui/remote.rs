@@ -33,7 +33,12 @@ pub(super) fn serve_calls(serve: &Serve, app: &mut App, session: &mut Session) -
                         app.status.0.clone()
                     };
                     app.status.0 = format!("REST: {news}");
-                    Ok(())
+                    // Held back or not saved: the client hears why (the buffer keeps the change, Ctrl-Z undoes it).
+                    if app.status.1 == super::app::Tone::Bad {
+                        Err(news)
+                    } else {
+                        Ok(())
+                    }
                 }
             },
             Call::Run { on, .. } => {

@@ -62,17 +62,11 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, Value) {
-        http(self.port, "GET", path, &[], b"")
+        curl(self.port, "GET", path, b"")
     }
 
     pub fn send(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
-        http(
-            self.port,
-            method,
-            path,
-            &[("Content-Type", "application/json")],
-            body.as_bytes(),
-        )
+        curl(self.port, method, path, body.as_bytes())
     }
 }
 
@@ -84,6 +78,36 @@ impl Drop for Server {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// One request made with curl, the HTTP client a performer would use; the status and the JSON body.
+pub fn curl(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+    let mut child = Command::new("curl")
+        .args([
+            "-s",
+            "--max-time",
+            "10",
+            "-X",
+            method,
+            "-H",
+            "Content-Type: application/json",
+        ])
+        .args(["--data-binary", "@-", "-w", "\n%{http_code}"])
+        .arg(format!("http://127.0.0.1:{port}{path}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("curl is installed (sh .ci/deps installs it)");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(body).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", &text));
+    (
+        code.trim().parse().unwrap_or(0),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
 }
 
 /// One request on a connection of its own; the status and the JSON body (Null when there is none).
@@ -251,7 +275,8 @@ fn the_originals_request_sequence_edits_the_script_and_every_answer_has_its_docu
     // A demo as the console loads one: a text label (a string constant linked nowhere) and a pulse-width sweep.
     let demo = "clear;\n\nnew \"Hello! Drag between the handles to link nodes.\" text1;\nnew SquareNode sq;\nnew SineNode lfo;\n\
                 new 0.5 rate;\nlink rate.out -> lfo.frequency;\nlink lfo.out -> sq.pwm;\nnew 110 f;\nlink f.out -> sq.frequency;\n\
-                new PlaybackNode out;\nlink sq.out -> out.left;\nlink sq.out -> out.right;\n";
+                new MultiplyNode vol;\nnew 0.05 level;\nlink sq.out -> vol.a;\nlink level.out -> vol.b;\n\
+                new PlaybackNode out;\nlink vol.out -> out.left;\nlink vol.out -> out.right;\n";
     let (code, v) = s.send("POST", "/execute", demo);
     assert_eq!(code, 200, "{v}");
     let label = s.get("/nodes/text1").1;
@@ -461,4 +486,20 @@ fn files_named_over_the_network_stay_in_the_patchs_folder() {
     let script = "new WavFileNode tape; new \"take.wav\" p; link p.out -> tape.path; link osc.out -> tape.signal;";
     let (code, v) = s.send("POST", "/execute", script);
     assert_eq!(code, 200, "{v}");
+}
+
+#[test]
+fn a_change_held_back_as_too_loud_lands_when_it_is_sent_again() {
+    let quiet = "new SineNode a;\nnew MultiplyNode m;\nnew 0.01 lv;\nnew PlaybackNode out;\nlink a.out -> m.a;\nlink lv.out -> m.b;\nlink m.out -> out.left;\n";
+    let s = Server::start("rest-loud", quiet, &[]);
+    wait_line(&s.lines, "v1 ok");
+    let loud = "new SquareNode sq; new 220 f; link f.out -> sq.frequency; new MultiplyNode g; new 4 k; \
+                link sq.out -> g.a; link k.out -> g.b; link g.out -> out.right;";
+    let (code, v) = s.send("POST", "/execute", loud);
+    assert_eq!(code, 400, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("held back"), "{v}");
+    assert_eq!(s.patch(), quiet, "the file is as it was");
+    let (code, v) = s.send("POST", "/execute", loud);
+    assert_eq!(code, 200, "sent again, it lands (fading in): {v}");
+    assert!(s.patch().ends_with("link g.out -> out.right;\n"));
 }
