@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod mini;
 pub mod parser;
 pub mod span;
 pub mod sui_header;

@@ -26,6 +26,7 @@ pub mod lang;
 pub mod live;
 pub mod osc;
 pub mod patches;
+pub mod pattern;
 pub mod serve;
 pub mod setlog;
 pub mod tui;
