@@ -17,6 +17,7 @@ pub mod mix;
 pub mod node_def;
 pub mod noise;
 pub mod osc;
+pub mod pat;
 pub mod registry;
 pub mod reports;
 pub mod reverb;

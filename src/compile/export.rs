@@ -123,15 +123,15 @@ pub fn native(spec: &GraphSpec) -> String {
     format!("{}\n{}\n{}", header(spec, &names, &heard), s.news, s.links)
 }
 
-/// The tempo and the keys of seeded nodes travel in a `.sui` header: Synchrolang has no tempo, and noise is seeded
-/// from the node's key, so a round trip keeps both.
+/// The tempo and the keys of seeded nodes travel in a `.sui` header: Synchrolang has no tempo, and noise (and a
+/// pattern's random drops) is seeded from the node's key, so a round trip keeps both.
 fn header(spec: &GraphSpec, names: &[String], heard: &[bool]) -> String {
     let keys: Vec<(String, String)> = spec
         .nodes
         .iter()
         .zip(names)
         .zip(heard)
-        .filter(|((n, _), h)| **h && n.kind == "noise")
+        .filter(|((n, _), h)| **h && matches!(n.kind, "noise" | "pat"))
         .map(|((n, name), _)| (name.clone(), n.key.clone()))
         .collect();
     sui_header::write(spec.bpm, &keys)
@@ -147,9 +147,11 @@ fn wire(s: &mut Script, spec: &GraphSpec, names: &[String], i: usize, ports: &[&
 /// Settings, lists and choices: values fixed when the node is built, as data nodes.
 fn fixed(s: &mut Script, def: &NodeDef, node: &NodeSpec, name: &str) {
     let mut settings = node.settings.iter();
+    let mut texts = node.text.iter();
     for p in def.params {
         let v = match p.kind {
             ParamKind::Setting => float(settings.next().copied().unwrap_or(p.default)),
+            ParamKind::Text(default) => Literal::Str(texts.next().cloned().unwrap_or_else(|| default.to_string())),
             ParamKind::List => Literal::Array(node.list.iter().map(|v| v.map_or(Literal::Null, float)).collect()),
             ParamKind::Choice(options) => Literal::Str(options.get(node.choice).copied().unwrap_or("").to_string()),
             _ => continue,

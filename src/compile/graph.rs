@@ -135,6 +135,9 @@ impl fmt::Display for GraphSpec {
                     .collect();
                 write!(f, " [{}]", items.join(" "))?;
             }
+            for t in &n.text {
+                write!(f, " {t:?}")?;
+            }
             writeln!(f)?;
         }
         Ok(())

@@ -23,6 +23,8 @@ pub(crate) enum Value {
     Mono(Source),
     Stereo(Source, Source),
     List(Vec<Option<f32>>),
+    /// Text in quotes (a pattern), with where it stands.
+    Text(String, crate::lang::Span),
     /// The chain ended in `out` (or was a directive): nothing to pass on.
     Sink,
 }

@@ -336,6 +336,46 @@ pub static NODES: &[NodeDef] = &[
         build: |c| Box::new(Seq::new(c.list.to_vec(), c.wired.get(1).copied().unwrap_or(false))),
     },
     NodeDef {
+        name: "pat",
+        help: "a pattern in the mini-notation (Tidal, Strudel): \"c3 [e3 g3] <a3 b3>\"; a cycle is a bar; outputs the \
+               step's value (notes in Hz), .gate and .trig",
+        params: &[
+            ParamDef {
+                name: "pattern",
+                kind: ParamKind::Text("~"),
+                default: 0.0,
+                min: 0.0,
+                max: 0.0,
+                unit: Unit::None,
+                help: "steps, ~ rests, [ ] subdivide, < > alternate, *n /n !n @n ? (a,b,c) and , to stack",
+            },
+            ParamDef {
+                name: "len",
+                kind: ParamKind::Setting,
+                default: 0.5,
+                min: 0.0,
+                max: 1.0,
+                unit: Unit::None,
+                help: "gate length, fraction of a step",
+            },
+        ],
+        outputs: &["out", "gate", "trig"],
+        main_input: None,
+        positional: Some("pattern"),
+        hz_param: None,
+        hidden: false,
+        compat: false,
+        midi_out: false,
+        build: |c| {
+            let text = c.text.first().map_or("~", String::as_str);
+            Box::new(super::pat::Pat::new(
+                text,
+                c.seed,
+                c.settings.first().copied().unwrap_or(0.5),
+            ))
+        },
+    },
+    NodeDef {
         name: "sample_hold",
         help: "samples in on each rising edge of trig and holds it",
         params: &[IN, sig("trig", 0.0, -1e9, 1e9, Unit::None, "rising edges sample")],

@@ -64,6 +64,8 @@ pub enum ExprKind {
     },
     /// `_` in a sequencer list.
     Rest,
+    /// Text in quotes (without them), such as a pattern.
+    Text(String),
     List(Vec<Expr>),
     /// A bare name: a binding, or a node called with no arguments.
     Name(Ident),

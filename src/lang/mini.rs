@@ -120,9 +120,12 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str) -> Diagnostic {
         pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) => p,
     };
     let found = src[pos..].chars().next();
-    let what = found.map_or_else(|| "the end of the pattern".to_string(), |c| format!("`{c}`"));
+    let message = found.map_or_else(
+        || "the pattern ends too soon (is a `[` or `<` left open?)".to_string(),
+        |c| format!("unexpected `{c}` in a pattern"),
+    );
     let end = found.map_or(pos, |c| pos + c.len_utf8());
-    Diagnostic::error("E001", Span::new(pos, end), format!("unexpected {what} in a pattern"))
+    Diagnostic::error("E001", Span::new(pos, end), message)
         .with_help("patterns look like `bd*2 [sn cp] ~ <hh oh>`: steps, `[ ]` to subdivide, `< >` to alternate")
 }
 

@@ -213,6 +213,10 @@ fn primary(pair: Pair<Rule>) -> Res<Expr> {
         Rule::quantity => quantity(&pair, span)?,
         Rule::note => note(pair.as_str(), span)?,
         Rule::rest => ExprKind::Rest,
+        Rule::text => {
+            let s = pair.as_str();
+            ExprKind::Text(s[1..s.len() - 1].to_string())
+        }
         Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Res<Vec<_>>>()?),
         Rule::port_ref => {
             let mut it = pair.into_inner();
@@ -355,6 +359,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::unit => "a unit",
         Rule::note => "a note",
         Rule::list => "a list",
+        Rule::text => "text in quotes",
         Rule::paren => "`(`",
         Rule::add | Rule::sub | Rule::mul | Rule::div => "an operator",
         Rule::neg => "`-`",

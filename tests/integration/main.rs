@@ -27,6 +27,7 @@ mod midi;
 mod midi_out;
 mod original;
 mod osc;
+mod patterns;
 mod preflight;
 mod props;
 mod readme;

@@ -236,8 +236,25 @@ impl Resolver<'_> {
                         spec.choice = x as usize;
                     }
                 }
-                // Native nodes have neither; only Synchrolang's compatibility nodes do.
-                ParamKind::Midi | ParamKind::Text(_) => {}
+                ParamKind::Text(default) => match value {
+                    None => spec.text.push(default.to_string()),
+                    Some(Value::Text(s, at)) => match check_text(def, &s, at) {
+                        Ok(()) => spec.text.push(s),
+                        Err(d) => {
+                            self.diags.push(d);
+                            ok = false;
+                        }
+                    },
+                    Some(_) => {
+                        self.diags.push(
+                            Diagnostic::error("E004", vspan, format!("`{}` takes text in quotes", p.name))
+                                .with_help(format!("`{}`: {}", p.name, p.help)),
+                        );
+                        ok = false;
+                    }
+                },
+                // Native nodes have none; only Synchrolang's compatibility nodes do.
+                ParamKind::Midi => {}
             }
         }
         if !ok {
@@ -259,6 +276,17 @@ impl Resolver<'_> {
                         format!("`{}` takes a number or a signal, not a list", p.name),
                     )
                     .with_help("lists are for sequencers: `seq [a3 c4] -> saw -> out`"),
+                );
+                None
+            }
+            Value::Text(..) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E004",
+                        span,
+                        format!("`{}` takes a number or a signal, not text", p.name),
+                    )
+                    .with_help("text in quotes is a pattern: `pat \"c3 e3 g3\" -> saw -> out`"),
                 );
                 None
             }
@@ -371,4 +399,16 @@ fn unit_fits(u: Unit, p: PUnit) -> bool {
         PUnit::Seconds => !u.is_frequency(),
         PUnit::Beats | PUnit::None => false,
     }
+}
+
+/// Text a node reads when it is built, checked now so its errors point into the quotes: a pattern's syntax.
+fn check_text(def: &NodeDef, text: &str, at: Span) -> Result<(), Diagnostic> {
+    if def.name != "pat" {
+        return Ok(());
+    }
+    crate::pattern::compile(text, 0).map(drop).map_err(|mut d| {
+        // Inside the quotes: one past the opening one.
+        d.span = Span::new(at.start + 1 + d.span.start, at.start + 1 + d.span.end.max(d.span.start));
+        d
+    })
 }

@@ -23,6 +23,7 @@ impl Resolver<'_> {
                 None
             }
             ExprKind::List(items) => self.list(items),
+            ExprKind::Text(s) => Some(Value::Text(s.clone(), expr.span)),
             ExprKind::Name(id) => self.name(id, expr.span, key),
             ExprKind::Port { base, port } => self.port(base, port, key),
             ExprKind::Call(call) => self.call(call, expr.span, None, key),
@@ -173,7 +174,7 @@ impl Resolver<'_> {
                 );
                 Source::Node { node: half, port: 0 }
             }
-            Value::List(_) | Value::Sink => Source::Const(0.0),
+            Value::List(_) | Value::Text(..) | Value::Sink => Source::Const(0.0),
         }
     }
 

@@ -12,6 +12,7 @@ fn sx(e: &Expr) -> String {
         },
         ExprKind::Note { name, .. } => format!("note:{name}"),
         ExprKind::Rest => "_".into(),
+        ExprKind::Text(t) => format!("{t:?}"),
         ExprKind::List(items) => {
             format!("[{}]", items.iter().map(sx).collect::<Vec<_>>().join(" "))
         }
@@ -88,6 +89,8 @@ fn units_notes_lists_and_rests() {
         "x = (Add (Add (Add 2KHz 20Ms) 1S) 3Hz)"
     );
     assert_eq!(one("seq [a4 c#3 eb2 _ 440]"), "(seq [note:a4 note:c#3 note:eb2 _ 440])");
+    assert_eq!(one("pat \"bd [sn cp]\" len=0.3"), "(pat \"bd [sn cp]\" len=0.3)");
+    assert!(parse("pat \"bd\nsn\"").is_err(), "text stays on one line");
     let p = parse("x = c#3").unwrap();
     let Statement::Binding { chain, .. } = &p.statements[0] else {
         panic!()
