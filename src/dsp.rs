@@ -21,6 +21,7 @@ pub mod pat;
 pub mod registry;
 pub mod reports;
 pub mod reverb;
+pub mod sampler;
 pub mod simd;
 pub mod soundfont;
 pub mod time;

@@ -27,6 +27,7 @@ pub mod live;
 pub mod osc;
 pub mod patches;
 pub mod pattern;
+pub mod sample;
 pub mod serve;
 pub mod setlog;
 pub mod tui;

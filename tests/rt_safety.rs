@@ -243,3 +243,30 @@ fn every_box_is_freed_on_the_control_thread_not_the_audio_thread() {
     // The engine itself is dropped here, on the control thread, after its stream would have stopped.
     drop(engine);
 }
+
+#[test]
+fn sample_voices_their_steals_and_loops_never_allocate_on_the_audio_path() {
+    let dir = std::env::temp_dir().join(format!("synchrotron-rt-sample-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    synchrotron_tui::files::allow_dir(&dir).unwrap();
+    let path = dir.join("blip.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 44_100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..8_000i32 {
+        w.write_sample(((i * 37) % 20_000 - 10_000) as i16).unwrap();
+        w.write_sample(((i * 11) % 20_000 - 10_000) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    // Triggers far faster than the voices free up (every voice stolen, over and over), pitch moving, looping.
+    let src = format!(
+        "sample \"{0}\" trig=(square 90) pitch=(sine 0.5)*12 voices=3 -> out\nsample \"{0}\" trig=1 loop=1 rate=-1.5 start=0.2 end=0.8 -> out\n",
+        path.display()
+    );
+    assert_eq!(violations_while_rendering(&src), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

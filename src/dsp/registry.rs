@@ -376,6 +376,63 @@ pub static NODES: &[NodeDef] = &[
         },
     },
     NodeDef {
+        name: "sample",
+        help: "plays a sound file (WAV, FLAC, Ogg, MP3) on each rising edge of trig; stereo files stay stereo",
+        params: &[
+            sig("trig", 0.0, -1e9, 1e9, Unit::None, "a rising edge starts a voice"),
+            sig("rate", 1.0, -16.0, 16.0, Unit::None, "speed; negative plays backwards"),
+            sig("pitch", 0.0, -48.0, 48.0, Unit::None, "semitones, on top of rate"),
+            sig("gain", 1.0, 0.0, 16.0, Unit::None, "level"),
+            sig("start", 0.0, 0.0, 1.0, Unit::None, "where it starts, 0..1 of the file"),
+            sig("end", 1.0, 0.0, 1.0, Unit::None, "where it ends, 0..1 of the file"),
+            ParamDef {
+                name: "file",
+                kind: ParamKind::Text(""),
+                default: 0.0,
+                min: 0.0,
+                max: 0.0,
+                unit: Unit::None,
+                help: "the sound file, next to the patch (or in a --files folder)",
+            },
+            ParamDef {
+                name: "loop",
+                kind: ParamKind::Setting,
+                default: 0.0,
+                min: 0.0,
+                max: 1.0,
+                unit: Unit::None,
+                help: "1 loops between start and end while the voice lasts",
+            },
+            ParamDef {
+                name: "voices",
+                kind: ParamKind::Setting,
+                default: 8.0,
+                min: 1.0,
+                max: 16.0,
+                unit: Unit::None,
+                help: "voices at once; a new one past them fades out the oldest",
+            },
+        ],
+        outputs: STEREO,
+        main_input: Some("trig"),
+        positional: Some("file"),
+        hz_param: None,
+        hidden: false,
+        compat: false,
+        midi_out: false,
+        build: |c| {
+            let file = c.text.first().map_or("", String::as_str);
+            let sample = crate::sample::load(file, c.sample_rate.round() as u32).ok();
+            let get = |k: usize, d: f32| c.settings.get(k).copied().unwrap_or(d);
+            Box::new(super::sampler::Sampler::new(
+                sample,
+                c.sample_rate,
+                get(1, 8.0),
+                get(0, 0.0) > 0.5,
+            ))
+        },
+    },
+    NodeDef {
         name: "sample_hold",
         help: "samples in on each rising edge of trig and holds it",
         params: &[IN, sig("trig", 0.0, -1e9, 1e9, Unit::None, "rising edges sample")],

@@ -35,6 +35,7 @@ mod recording;
 mod rest;
 #[cfg(feature = "cpal")]
 mod rest_tui;
+mod samples;
 mod sf2;
 mod sinks;
 mod soak;

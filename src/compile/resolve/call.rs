@@ -237,6 +237,14 @@ impl Resolver<'_> {
                     }
                 }
                 ParamKind::Text(default) => match value {
+                    // An empty default means there is none: the text must be given.
+                    None if default.is_empty() => {
+                        self.diags.push(
+                            Diagnostic::error("E004", span, format!("`{}` needs its {}", def.name, p.name))
+                                .with_help(format!("`{} \"…\"`: {}", def.name, p.help)),
+                        );
+                        ok = false;
+                    }
                     None => spec.text.push(default.to_string()),
                     Some(Value::Text(s, at)) => match check_text(def, &s, at) {
                         Ok(()) => spec.text.push(s),
@@ -403,12 +411,17 @@ fn unit_fits(u: Unit, p: PUnit) -> bool {
 
 /// Text a node reads when it is built, checked now so its errors point into the quotes: a pattern's syntax.
 fn check_text(def: &NodeDef, text: &str, at: Span) -> Result<(), Diagnostic> {
-    if def.name != "pat" {
-        return Ok(());
+    match def.name {
+        "pat" => crate::pattern::compile(text, 0).map(drop).map_err(|mut d| {
+            // Inside the quotes: one past the opening one.
+            d.span = Span::new(at.start + 1 + d.span.start, at.start + 1 + d.span.end.max(d.span.start));
+            d
+        }),
+        "sample" => crate::sample::decoded(text).map(drop).map_err(|e| {
+            Diagnostic::error("E015", at, e).with_help(
+                "name a WAV, FLAC, Ogg Vorbis or MP3 file next to the patch (or in a folder given with --files)",
+            )
+        }),
+        _ => Ok(()),
     }
-    crate::pattern::compile(text, 0).map(drop).map_err(|mut d| {
-        // Inside the quotes: one past the opening one.
-        d.span = Span::new(at.start + 1 + d.span.start, at.start + 1 + d.span.end.max(d.span.start));
-        d
-    })
 }

@@ -1,0 +1,180 @@
+//! `sample`: plays a sound file on each rising edge of its trigger, several at once (the oldest stolen with a
+//! short fade), at a rate and pitch (negative rate plays backwards), between a start and an end (0..1), looping or
+//! not; stereo files stay stereo. The sample is built on the control thread and shared (never freed here); the
+//! audio thread only reads it, reading between frames with a 4-point cubic.
+
+use super::{Block, Ctx, MAX_BLOCK, Processor, input};
+use crate::sample::Sample;
+use std::sync::Arc;
+
+/// Voices a node may hold at most.
+pub const MAX_VOICES: usize = 32;
+/// A stolen voice fades out over this long.
+const STEAL_SECONDS: f32 = 0.003;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Voice {
+    on: bool,
+    /// Where in the sample, in its frames.
+    pos: f64,
+    /// Fading out (stolen): the gain left, going down by `fade_step` a frame.
+    fade: f32,
+    fading: bool,
+    /// Which trigger started it (older ones are stolen first).
+    age: u64,
+}
+
+pub struct Sampler {
+    sample: Option<Arc<Sample>>,
+    voices: [Voice; MAX_VOICES],
+    /// Voices allowed to sound at once (a stolen one's fade takes a slot beyond them).
+    poly: usize,
+    looping: bool,
+    last_trig: f32,
+    started: u64,
+    fade_step: f32,
+}
+
+impl Sampler {
+    /// Control thread. `sample` is `None` when the file could not be loaded (the patch check said why).
+    pub fn new(sample: Option<Arc<Sample>>, sample_rate: f32, poly: f32, looping: bool) -> Self {
+        Self {
+            sample,
+            voices: [Voice::default(); MAX_VOICES],
+            poly: (poly.round() as usize).clamp(1, MAX_VOICES / 2),
+            looping,
+            last_trig: 0.0,
+            started: 0,
+            fade_step: 1.0 / (STEAL_SECONDS * sample_rate).max(1.0),
+        }
+    }
+}
+
+/// Start a voice at `at`: a free one, after fading out the oldest when `poly` already sound. Real-time.
+fn trigger(voices: &mut [Voice; MAX_VOICES], poly: usize, started: &mut u64, at: f64) {
+    let mut sounding = 0;
+    let mut oldest: Option<usize> = None;
+    for (i, v) in voices.iter().enumerate() {
+        if v.on && !v.fading {
+            sounding += 1;
+            if oldest.is_none_or(|o| v.age < voices[o].age) {
+                oldest = Some(i);
+            }
+        }
+    }
+    if sounding >= poly
+        && let Some(o) = oldest
+    {
+        voices[o].fading = true;
+    }
+    let free = voices.iter().position(|v| !v.on);
+    let slot = free.or_else(|| {
+        (0..MAX_VOICES)
+            .filter(|&i| voices[i].fading)
+            .min_by_key(|&i| voices[i].age)
+    });
+    if let Some(i) = slot {
+        *started += 1;
+        voices[i] = Voice {
+            on: true,
+            pos: at,
+            fade: 1.0,
+            fading: false,
+            age: *started,
+        };
+    }
+}
+
+/// The 4-point, 3rd-order Hermite interpolation of `y` at `t` in 0..1 between `y[1]` and `y[2]`.
+#[inline]
+fn hermite(y: [f32; 4], t: f32) -> f32 {
+    let c1 = 0.5 * (y[2] - y[0]);
+    let c2 = y[0] - 2.5 * y[1] + 2.0 * y[2] - 0.5 * y[3];
+    let c3 = 0.5 * (y[3] - y[0]) + 1.5 * (y[1] - y[2]);
+    ((c3 * t + c2) * t + c1) * t + y[1]
+}
+
+/// Channel `ch` of `s` at fractional frame `pos` (silence outside it).
+#[inline]
+fn read(s: &Sample, ch: usize, pos: f64) -> f32 {
+    let frames = s.frames() as i64;
+    let base = pos.floor() as i64;
+    let t = (pos - pos.floor()) as f32;
+    let c = ch.min(s.channels - 1);
+    let at = |i: i64| {
+        if (0..frames).contains(&i) {
+            s.data[i as usize * s.channels + c]
+        } else {
+            0.0
+        }
+    };
+    // Exactly on a frame: the frame itself, so a sample played at rate 1 comes back bit for bit.
+    if t == 0.0 {
+        return at(base);
+    }
+    hermite([at(base - 1), at(base), at(base + 1), at(base + 2)], t)
+}
+
+impl Processor for Sampler {
+    fn copy_state(&mut self, other: &dyn Processor) {
+        if let Some(o) = other.as_any().downcast_ref::<Self>()
+            && o.sample.as_ref().map(Arc::as_ptr) == self.sample.as_ref().map(Arc::as_ptr)
+        {
+            self.voices = o.voices;
+            self.last_trig = o.last_trig;
+            self.started = o.started;
+        }
+    }
+
+    fn reset(&mut self) {
+        self.voices = [Voice::default(); MAX_VOICES];
+        self.last_trig = 0.0;
+    }
+
+    fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
+        let n = ctx.frames.min(MAX_BLOCK);
+        let [trig, rate, pitch, gain, start, end] = [0, 1, 2, 3, 4, 5].map(|i| input(ins, i, n));
+        let Some(s) = self.sample.as_deref() else {
+            for o in outs.iter_mut() {
+                o[..n].fill(0.0);
+            }
+            return;
+        };
+        let frames = s.frames() as f64;
+        let stereo = s.channels > 1;
+        for k in 0..n {
+            let (lo, hi) = {
+                let a = f64::from(start[k].clamp(0.0, 1.0)) * frames;
+                let b = f64::from(end[k].clamp(0.0, 1.0)) * frames;
+                (a.min(b), a.max(b))
+            };
+            let step = f64::from(rate[k]) * 2f64.powf(f64::from(pitch[k]) / 12.0);
+            if trig[k] > 0.0 && self.last_trig <= 0.0 {
+                let at = if step < 0.0 { hi - 1.0 } else { lo };
+                trigger(&mut self.voices, self.poly, &mut self.started, at);
+            }
+            self.last_trig = trig[k];
+            let (mut l, mut r) = (0.0f32, 0.0f32);
+            for v in self.voices.iter_mut().filter(|v| v.on) {
+                let x = read(s, 0, v.pos) * v.fade;
+                l += x;
+                r += if stereo { read(s, 1, v.pos) * v.fade } else { x };
+                v.pos += step;
+                if v.fading {
+                    v.fade -= self.fade_step;
+                    v.on = v.fade > 0.0;
+                }
+                let outside = v.pos >= hi || v.pos < lo;
+                if outside && self.looping && hi - lo >= 1.0 {
+                    v.pos = lo + (v.pos - lo).rem_euclid(hi - lo);
+                } else if outside {
+                    v.on = false;
+                }
+            }
+            if let [left, right, ..] = outs {
+                left[k] = l * gain[k];
+                right[k] = r * gain[k];
+            }
+        }
+    }
+}
