@@ -1,6 +1,6 @@
 # Convenience targets. The README's two commands need none of these.
 
-.PHONY: test bench bench-peers reference
+.PHONY: test bench bench-peers reference kit
 
 test:
 	sh .ci/deps && cargo test --all-targets
@@ -22,4 +22,13 @@ reference:
 		../shared/synchrotron-examples/pwm_plus_notes ../shared/synchrotron-examples/megalovania \
 		patches/synchrolang/oscillators patches/synchrolang/sequencer; do \
 		$(ORIGINAL_VENV)/bin/python tests/original/render_original.py $$s.syn 6 tests/original/$$(basename $$s).ref --every 31; \
+	done
+
+# The built-in sample kit (patches/samples/*.wav), made by our own engine from patches/samples/src/*.syn: half a
+# second each at 48 kHz, raw (no soft start to blunt the attack), the same bits every time (a test checks the
+# committed files against a fresh render).
+kit:
+	for f in patches/samples/src/*.syn; do \
+		cargo run --release -- render $$f --raw --seconds 0.5 --sample-rate 48000 --seed 0 \
+			--out patches/samples/$$(basename $$f .syn).wav --overwrite || exit 1; \
 	done

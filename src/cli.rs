@@ -156,3 +156,36 @@ fn unit(u: Unit) -> &'static str {
         Unit::Beats => " beats",
     }
 }
+
+/// The sample banks a patch in this folder can play, and the built-in kit.
+pub fn samples_list() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for root in crate::sample::bank::roots() {
+        let mut banks: Vec<_> = std::fs::read_dir(&root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        banks.sort();
+        for b in banks {
+            let files = crate::sample::bank::files_in(&b);
+            if let (false, Some(name)) = (files.is_empty(), b.file_name()) {
+                let _ = writeln!(
+                    out,
+                    "{:<10} {} file(s) in {}",
+                    name.to_string_lossy(),
+                    files.len(),
+                    b.display()
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "built-in kit (made by `make kit`):");
+    for (name, _, what) in crate::sample::kit::KIT {
+        let _ = writeln!(out, "  {name:<8} {what}");
+    }
+    out
+}

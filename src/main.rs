@@ -169,6 +169,12 @@ struct FileArgs {
     /// Let file nodes replace files that exist already (without it they only write new files).
     #[arg(long)]
     overwrite: bool,
+    /// Also look for sample banks (folders of sound files) in DIR, after the patch's own `samples/` (repeatable).
+    #[arg(long = "samples", value_name = "DIR")]
+    sample_dirs: Vec<PathBuf>,
+    /// The most memory samples may take, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    sample_memory: u64,
 }
 
 impl FileArgs {
@@ -176,6 +182,11 @@ impl FileArgs {
         for d in &self.dirs {
             files::allow_dir(d).map_err(|e| anyhow::anyhow!("--files {e}"))?;
         }
+        for d in &self.sample_dirs {
+            files::allow_dir(d).map_err(|e| anyhow::anyhow!("--samples {e}"))?;
+            synchrotron_tui::sample::add_dir(d);
+        }
+        synchrotron_tui::sample::set_budget(self.sample_memory * 1_000_000);
         files::set_overwrite(self.overwrite);
         Ok(())
     }
@@ -268,6 +279,11 @@ enum Command {
     },
     /// Show the node reference, or one node's parameters.
     Nodes { name: Option<String> },
+    /// List the sample banks a patch here can play: `samples/` next to it, --samples folders, the built-in kit.
+    Samples {
+        #[command(flatten)]
+        files: FileArgs,
+    },
     /// Print a Synchrolang script as the original's `export` would (new lines, a blank line, link lines).
     Export {
         patch: PathBuf,
@@ -371,6 +387,12 @@ fn run(command: Command) -> Result<ExitCode> {
             (Some(t), true) => replay_open(&log, t),
             _ => replay(&log, out.as_deref(), (from, to), at),
         },
+        Command::Samples { files } => {
+            cli::patch_opened(Path::new("./here.syn"));
+            files.apply()?;
+            out!("{}", cli::samples_list());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Nodes { name } => match cli::nodes_reference(name.as_deref()) {
             Ok(text) => {
                 out!("{text}");

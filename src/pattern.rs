@@ -24,6 +24,41 @@ pub struct Event {
 pub struct Compiled {
     pub period: u32,
     pub events: Vec<Event>,
+    /// The sample names it uses (`bd`, `sn:3`), each once, in the order written: a sampler it drives plays the
+    /// i-th for a step whose value is i.
+    pub names: Vec<String>,
+}
+
+impl Compiled {
+    /// A step's value as a signal: numbers as they are, notes in Hz, samples by their place in `names`.
+    pub fn signal(&self, v: &Value) -> f32 {
+        match v {
+            Value::Sample(name, i) => {
+                let word = if *i == 0 { name.clone() } else { format!("{name}:{i}") };
+                self.names.iter().position(|n| *n == word).unwrap_or(0) as f32
+            }
+            other => other.as_signal(),
+        }
+    }
+}
+
+/// The sample names in `stack`, each once, in the order written.
+fn names(stack: &crate::lang::mini::Stack, out: &mut Vec<String>) {
+    use crate::lang::mini::Term;
+    for step in stack.iter().flatten() {
+        match &step.term {
+            Term::Word(w) => {
+                if let Value::Sample(name, i) = Value::parse(w) {
+                    let word = if i == 0 { name } else { format!("{name}:{i}") };
+                    if !out.contains(&word) {
+                        out.push(word);
+                    }
+                }
+            }
+            Term::Sub(s) | Term::Alt(s) => names(s, out),
+            Term::Rest => {}
+        }
+    }
 }
 
 /// The longest a pattern may take to repeat, in cycles.
@@ -57,7 +92,13 @@ pub fn compile(src: &str, seed: u64) -> Result<Compiled, Diagnostic> {
         ));
     }
     events.sort_by(|a, b| a.begin.total_cmp(&b.begin));
-    Ok(Compiled { period, events })
+    let mut sample_names = Vec::new();
+    names(&stack, &mut sample_names);
+    Ok(Compiled {
+        period,
+        events,
+        names: sample_names,
+    })
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 //! or in the folders named with `--files`); everything loaded counts against a memory budget
 //! (`--sample-memory`, 1 GB by default). Control thread; players on the audio thread only read what is built here.
 
+pub mod bank;
 mod decode;
+pub mod kit;
 mod resample;
 
+pub use bank::{Source, add_dir, locate};
 pub use decode::Decoded;
 
 use std::collections::HashMap;
@@ -58,14 +61,22 @@ impl Cache {
     }
 }
 
-fn stamp(name: &str) -> Result<Stamp, String> {
-    let path = crate::files::resolve_read(name).map_err(|e| e.to_string())?;
-    let meta = std::fs::metadata(&path).map_err(|e| format!("`{name}`: {e}"))?;
-    Ok(Stamp {
-        len: meta.len(),
-        modified: meta.modified().ok(),
-        path,
-    })
+fn stamp(source: &Source) -> Result<Stamp, String> {
+    match source {
+        Source::File(path) => {
+            let meta = std::fs::metadata(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+            Ok(Stamp {
+                len: meta.len(),
+                modified: meta.modified().ok(),
+                path: path.clone(),
+            })
+        }
+        Source::Builtin(name, bytes) => Ok(Stamp {
+            path: PathBuf::from(format!("(built-in kit)/{name}")),
+            len: bytes.len() as u64,
+            modified: None,
+        }),
+    }
 }
 
 fn with_cache<T>(f: impl FnOnce(&mut Cache) -> T) -> T {
@@ -73,13 +84,17 @@ fn with_cache<T>(f: impl FnOnce(&mut Cache) -> T) -> T {
     f(guard.get_or_insert_with(Cache::default))
 }
 
-/// The file `name` (relative to the patch), decoded at its own rate.
+/// The sample `name` (a file next to the patch, or a bank: see `bank`), decoded at its own rate.
 pub fn decoded(name: &str) -> Result<Arc<Decoded>, String> {
-    let s = stamp(name)?;
+    let source = locate(name)?;
+    let s = stamp(&source)?;
     if let Some(d) = with_cache(|c| c.decoded.get(&s).cloned()) {
         return Ok(d);
     }
-    let data = crate::files::read_bytes(&s.path, "a sound file", FILE_LIMIT).map_err(|e| e.to_string())?;
+    let data = match &source {
+        Source::File(path) => crate::files::read_bytes(path, "a sound file", FILE_LIMIT).map_err(|e| e.to_string())?,
+        Source::Builtin(_, bytes) => bytes.to_vec(),
+    };
     let budget = BUDGET.load(Ordering::Relaxed);
     let room = budget.saturating_sub(with_cache(|c| c.used()));
     let ext = s.path.extension().and_then(|e| e.to_str()).map(str::to_string);
@@ -94,7 +109,7 @@ pub fn decoded(name: &str) -> Result<Arc<Decoded>, String> {
 
 /// The file `name` at `rate`, ready to play.
 pub fn load(name: &str, rate: u32) -> Result<Arc<Sample>, String> {
-    let s = stamp(name)?;
+    let s = stamp(&locate(name)?)?;
     if let Some(d) = with_cache(|c| c.at_rate.get(&(s.clone(), rate)).cloned()) {
         return Ok(d);
     }

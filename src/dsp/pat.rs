@@ -34,9 +34,10 @@ impl Pat {
         let c = crate::pattern::compile(text, seed).unwrap_or(Compiled {
             period: 1,
             events: Vec::new(),
+            names: Vec::new(),
         });
         Self {
-            events: c.events.iter().map(|e| (e.begin, e.end, e.value.as_signal())).collect(),
+            events: c.events.iter().map(|e| (e.begin, e.end, c.signal(&e.value))).collect(),
             period: f64::from(c.period),
             last: None,
             next: 0,

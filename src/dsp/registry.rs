@@ -385,6 +385,14 @@ pub static NODES: &[NodeDef] = &[
             sig("gain", 1.0, 0.0, 16.0, Unit::None, "level"),
             sig("start", 0.0, 0.0, 1.0, Unit::None, "where it starts, 0..1 of the file"),
             sig("end", 1.0, 0.0, 1.0, Unit::None, "where it ends, 0..1 of the file"),
+            sig(
+                "which",
+                0.0,
+                0.0,
+                4096.0,
+                Unit::None,
+                "driven by a pattern: which of its samples a step plays",
+            ),
             ParamDef {
                 name: "file",
                 kind: ParamKind::Text(""),
@@ -421,11 +429,13 @@ pub static NODES: &[NodeDef] = &[
         compat: false,
         midi_out: false,
         build: |c| {
-            let file = c.text.first().map_or("", String::as_str);
-            let sample = crate::sample::load(file, c.sample_rate.round() as u32).ok();
+            // One file, or (driven by a pattern) one per line.
+            let rate = c.sample_rate.round() as u32;
+            let samples = c.text.first().map_or("", String::as_str).lines();
+            let samples = samples.map(|f| crate::sample::load(f, rate).ok()).collect();
             let get = |k: usize, d: f32| c.settings.get(k).copied().unwrap_or(d);
             Box::new(super::sampler::Sampler::new(
-                sample,
+                samples,
                 c.sample_rate,
                 get(1, 8.0),
                 get(0, 0.0) > 0.5,

@@ -15,6 +15,8 @@ const STEAL_SECONDS: f32 = 0.003;
 #[derive(Debug, Clone, Copy, Default)]
 struct Voice {
     on: bool,
+    /// Which of the node's samples it plays.
+    which: usize,
     /// Where in the sample, in its frames.
     pos: f64,
     /// Fading out (stolen): the gain left, going down by `fade_step` a frame.
@@ -25,7 +27,8 @@ struct Voice {
 }
 
 pub struct Sampler {
-    sample: Option<Arc<Sample>>,
+    /// The samples it plays (one, or one per name of the pattern driving it); `None` where a file failed.
+    samples: Vec<Option<Arc<Sample>>>,
     voices: [Voice; MAX_VOICES],
     /// Voices allowed to sound at once (a stolen one's fade takes a slot beyond them).
     poly: usize,
@@ -36,10 +39,10 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// Control thread. `sample` is `None` when the file could not be loaded (the patch check said why).
-    pub fn new(sample: Option<Arc<Sample>>, sample_rate: f32, poly: f32, looping: bool) -> Self {
+    /// Control thread. A sample is `None` when its file could not be loaded (the patch check said why).
+    pub fn new(samples: Vec<Option<Arc<Sample>>>, sample_rate: f32, poly: f32, looping: bool) -> Self {
         Self {
-            sample,
+            samples,
             voices: [Voice::default(); MAX_VOICES],
             poly: (poly.round() as usize).clamp(1, MAX_VOICES / 2),
             looping,
@@ -51,7 +54,7 @@ impl Sampler {
 }
 
 /// Start a voice at `at`: a free one, after fading out the oldest when `poly` already sound. Real-time.
-fn trigger(voices: &mut [Voice; MAX_VOICES], poly: usize, started: &mut u64, at: f64) {
+fn trigger(voices: &mut [Voice; MAX_VOICES], poly: usize, started: &mut u64, which: usize, at: f64) {
     let mut sounding = 0;
     let mut oldest: Option<usize> = None;
     for (i, v) in voices.iter().enumerate() {
@@ -77,6 +80,7 @@ fn trigger(voices: &mut [Voice; MAX_VOICES], poly: usize, started: &mut u64, at:
         *started += 1;
         voices[i] = Voice {
             on: true,
+            which,
             pos: at,
             fade: 1.0,
             fading: false,
@@ -118,7 +122,11 @@ fn read(s: &Sample, ch: usize, pos: f64) -> f32 {
 impl Processor for Sampler {
     fn copy_state(&mut self, other: &dyn Processor) {
         if let Some(o) = other.as_any().downcast_ref::<Self>()
-            && o.sample.as_ref().map(Arc::as_ptr) == self.sample.as_ref().map(Arc::as_ptr)
+            && o.samples.len() == self.samples.len()
+            && o.samples
+                .iter()
+                .zip(&self.samples)
+                .all(|(a, b)| a.as_ref().map(Arc::as_ptr) == b.as_ref().map(Arc::as_ptr))
         {
             self.voices = o.voices;
             self.last_trig = o.last_trig;
@@ -133,32 +141,34 @@ impl Processor for Sampler {
 
     fn process(&mut self, ctx: &Ctx, ins: &[&[f32]], outs: &mut [Block]) {
         let n = ctx.frames.min(MAX_BLOCK);
-        let [trig, rate, pitch, gain, start, end] = [0, 1, 2, 3, 4, 5].map(|i| input(ins, i, n));
-        let Some(s) = self.sample.as_deref() else {
-            for o in outs.iter_mut() {
-                o[..n].fill(0.0);
-            }
-            return;
-        };
-        let frames = s.frames() as f64;
-        let stereo = s.channels > 1;
+        let [trig, rate, pitch, gain, start, end, which] = [0, 1, 2, 3, 4, 5, 6].map(|i| input(ins, i, n));
         for k in 0..n {
-            let (lo, hi) = {
+            let step = f64::from(rate[k]) * 2f64.powf(f64::from(pitch[k]) / 12.0);
+            let span = |s: &Sample| {
+                let frames = s.frames() as f64;
                 let a = f64::from(start[k].clamp(0.0, 1.0)) * frames;
                 let b = f64::from(end[k].clamp(0.0, 1.0)) * frames;
                 (a.min(b), a.max(b))
             };
-            let step = f64::from(rate[k]) * 2f64.powf(f64::from(pitch[k]) / 12.0);
             if trig[k] > 0.0 && self.last_trig <= 0.0 {
-                let at = if step < 0.0 { hi - 1.0 } else { lo };
-                trigger(&mut self.voices, self.poly, &mut self.started, at);
+                let w = (which[k].max(0.0).round() as usize).min(self.samples.len().saturating_sub(1));
+                if let Some(Some(s)) = self.samples.get(w) {
+                    let (lo, hi) = span(s);
+                    let at = if step < 0.0 { hi - 1.0 } else { lo };
+                    trigger(&mut self.voices, self.poly, &mut self.started, w, at);
+                }
             }
             self.last_trig = trig[k];
             let (mut l, mut r) = (0.0f32, 0.0f32);
             for v in self.voices.iter_mut().filter(|v| v.on) {
+                let Some(Some(s)) = self.samples.get(v.which) else {
+                    v.on = false;
+                    continue;
+                };
+                let (lo, hi) = span(s);
                 let x = read(s, 0, v.pos) * v.fade;
                 l += x;
-                r += if stereo { read(s, 1, v.pos) * v.fade } else { x };
+                r += if s.channels > 1 { read(s, 1, v.pos) * v.fade } else { x };
                 v.pos += step;
                 if v.fading {
                     v.fade -= self.fade_step;

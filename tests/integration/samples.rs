@@ -129,3 +129,84 @@ fn every_bad_file_is_a_diagnostic_at_its_place() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+fn kit_file(name: &str) -> Vec<f32> {
+    hound::WavReader::open(format!("patches/samples/{name}.wav"))
+        .unwrap()
+        .samples::<f32>()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The built-in kit is what our own engine makes of `patches/samples/src/*.syn` (`make kit`), bit for bit.
+#[test]
+fn the_kit_is_our_engines_own_render_of_its_sources() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("patches/samples/src").unwrap().flatten() {
+        let src = std::fs::read_to_string(entry.path()).unwrap();
+        let name = entry.path().file_stem().unwrap().to_string_lossy().into_owned();
+        let out = render_master(&src, 0.5, SR, 256, 0, MasterConfig::raw());
+        let rendered: Vec<f32> = out.left.iter().zip(&out.right).flat_map(|(l, r)| [*l, *r]).collect();
+        assert!(
+            rendered == kit_file(&name),
+            "patches/samples/{name}.wav is not `make kit`'s render"
+        );
+        n += 1;
+    }
+    assert_eq!(
+        n,
+        synchrotron_tui::sample::kit::KIT.len(),
+        "every kit sound has its source"
+    );
+}
+
+/// `pat "bd ~ sd ~" -> sample`: each step plays the sample it names, from the built-in kit, on the step's frame.
+#[test]
+fn a_pattern_drives_a_sampler_each_step_playing_the_sample_it_names() {
+    let src = "bpm 120\npat \"bd ~ sd ~\" -> sample -> out\n";
+    let out = render_master(src, 2.0, SR, 64, 0, MasterConfig::raw());
+    let bd: Vec<f32> = kit_file("bd").chunks_exact(2).map(|f| f[0]).collect();
+    let sd: Vec<f32> = kit_file("sd").chunks_exact(2).map(|f| f[0]).collect();
+    // A bar is 96000 frames: the kick from frame 0, the snare from 48000, each half a second (24000 frames) long.
+    assert!(out.left[..24_000] == bd[..], "the kick, as the kit has it");
+    assert!(out.left[24_000..48_000].iter().all(|x| *x == 0.0), "then the rest");
+    assert!(out.left[48_000..72_000] == sd[..], "the snare on the third step");
+}
+
+#[test]
+fn the_samples_command_lists_banks_and_the_kit_and_the_budget_is_enforced() {
+    let dir = crate::common::scratch("samples-list");
+    std::fs::create_dir_all(dir.join("samples/vox")).unwrap();
+    for f in ["a.wav", "b.wav"] {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(dir.join("samples/vox").join(f), spec).unwrap();
+        for i in 0..480_000 {
+            w.write_sample((i % 100) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["samples"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("vox") && text.contains("2 file(s)") && text.contains("bd       kick"),
+        "{text}"
+    );
+    // `vox:1` is the second file; ten seconds of it decoded take 1.9 MB, over a 1 MB budget.
+    std::fs::write(dir.join("p.syn"), "clock 1 -> sample \"vox:1\" -> out\n").unwrap();
+    assert!(run(&["check", "p.syn"]).status.success());
+    let tight = run(&["check", "p.syn", "--sample-memory", "1"]);
+    let err = String::from_utf8_lossy(&tight.stderr);
+    assert!(!tight.status.success() && err.contains("--sample-memory"), "{err}");
+}

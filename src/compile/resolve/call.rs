@@ -55,7 +55,10 @@ impl Resolver<'_> {
             }
             return None;
         };
-        let assigned = self.assign(def, name, args, incoming, key)?;
+        let mut assigned = self.assign(def, name, args, incoming, key)?;
+        if def.name == "sample" {
+            self.driven_by_pattern(def, &mut assigned);
+        }
         if def.name == "out" {
             for (k, (v, s)) in assigned.into_iter().enumerate() {
                 if let Some(v) = v {
@@ -70,6 +73,31 @@ impl Resolver<'_> {
         } else {
             Value::Mono(Source::Node { node, port: 0 })
         })
+    }
+
+    /// `pat "bd*2 [sn cp]" -> sample`: a sampler fed by a pattern and given no file plays the pattern's sample
+    /// names, each step the one it names, on the pattern's triggers.
+    fn driven_by_pattern(&mut self, def: &NodeDef, assigned: &mut [(Option<Value>, Span)]) {
+        let slot = |name: &str| def.param(name).map(|(i, _)| i);
+        let (Some(trig), Some(which), Some(file)) = (slot("trig"), slot("which"), slot("file")) else {
+            return;
+        };
+        let Some((Value::Mono(Source::Node { node, port: 0 }), span)) =
+            assigned[trig].0.clone().map(|v| (v, assigned[trig].1))
+        else {
+            return;
+        };
+        if assigned[file].0.is_some() || self.nodes[node].kind != "pat" {
+            return;
+        }
+        let text = self.nodes[node].text.first().cloned().unwrap_or_default();
+        let names = crate::pattern::compile(&text, 0).map(|c| c.names).unwrap_or_default();
+        if names.is_empty() {
+            return;
+        }
+        assigned[file] = (Some(Value::Text(names.join("\n"), span)), span);
+        assigned[trig] = (Some(Value::Mono(Source::Node { node, port: 2 })), span);
+        assigned[which] = (Some(Value::Mono(Source::Node { node, port: 0 })), span);
     }
 
     /// Match the incoming value, the positional argument and keyword arguments to parameters.
@@ -417,10 +445,13 @@ fn check_text(def: &NodeDef, text: &str, at: Span) -> Result<(), Diagnostic> {
             d.span = Span::new(at.start + 1 + d.span.start, at.start + 1 + d.span.end.max(d.span.start));
             d
         }),
-        "sample" => crate::sample::decoded(text).map(drop).map_err(|e| {
-            Diagnostic::error("E015", at, e).with_help(
-                "name a WAV, FLAC, Ogg Vorbis or MP3 file next to the patch (or in a folder given with --files)",
-            )
+        "sample" => text.lines().try_for_each(|name| {
+            crate::sample::decoded(name).map(drop).map_err(|e| {
+                Diagnostic::error("E015", at, e).with_help(
+                    "name a sound file (WAV, FLAC, Ogg Vorbis, MP3) next to the patch, or a bank: `samples/NAME/` \
+                     next to it, in a --samples folder, or the built-in kit (`synchrotron-tui samples`)",
+                )
+            })
         }),
         _ => Ok(()),
     }
