@@ -420,6 +420,15 @@ pub static NODES: &[NodeDef] = &[
                 unit: Unit::None,
                 help: "voices at once; a new one past them fades out the oldest",
             },
+            ParamDef {
+                name: "cut",
+                kind: ParamKind::Setting,
+                default: 0.0,
+                min: 0.0,
+                max: 15.0,
+                unit: Unit::None,
+                help: "choke group: a trigger here fades out the other samplers of the group (0: none)",
+            },
         ],
         outputs: STEREO,
         main_input: Some("trig"),
@@ -439,6 +448,7 @@ pub static NODES: &[NodeDef] = &[
                 c.sample_rate,
                 get(1, 8.0),
                 get(0, 0.0) > 0.5,
+                get(2, 0.0),
             ))
         },
     },

@@ -7,6 +7,17 @@ use super::{Block, Ctx, MAX_BLOCK, Processor, input};
 use crate::sample::Sample;
 use std::sync::Arc;
 
+/// Choke groups (`cut=1` … `cut=15`).
+pub const CUT_GROUPS: usize = 16;
+
+thread_local! {
+    /// Per choke group, the render frame of its latest trigger (plus one) and which node made it: a sampler in the
+    /// group fades out its voices when another node in the group triggers. Per audio thread, nothing to drop.
+    static CUTS: [std::cell::Cell<(u64, u64)>; CUT_GROUPS] = const { [const { std::cell::Cell::new((0, 0)) }; CUT_GROUPS] };
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Voices a node may hold at most.
 pub const MAX_VOICES: usize = 32;
 /// A stolen voice fades out over this long.
@@ -36,12 +47,19 @@ pub struct Sampler {
     last_trig: f32,
     started: u64,
     fade_step: f32,
+    /// Its choke group (0: none), its identity in it, and the group trigger it has already answered.
+    cut: usize,
+    id: u64,
+    cut_seen: u64,
 }
 
 impl Sampler {
     /// Control thread. A sample is `None` when its file could not be loaded (the patch check said why).
-    pub fn new(samples: Vec<Option<Arc<Sample>>>, sample_rate: f32, poly: f32, looping: bool) -> Self {
+    pub fn new(samples: Vec<Option<Arc<Sample>>>, sample_rate: f32, poly: f32, looping: bool, cut: f32) -> Self {
         Self {
+            cut: (cut.round().max(0.0) as usize).min(CUT_GROUPS - 1),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            cut_seen: 0,
             samples,
             voices: [Voice::default(); MAX_VOICES],
             poly: (poly.round() as usize).clamp(1, MAX_VOICES / 2),
@@ -131,6 +149,7 @@ impl Processor for Sampler {
             self.voices = o.voices;
             self.last_trig = o.last_trig;
             self.started = o.started;
+            self.cut_seen = o.cut_seen;
         }
     }
 
@@ -150,7 +169,20 @@ impl Processor for Sampler {
                 let b = f64::from(end[k].clamp(0.0, 1.0)) * frames;
                 (a.min(b), a.max(b))
             };
+            let now = ctx.frame + k as u64 + 1;
+            if self.cut > 0 {
+                let (at, who) = CUTS.with(|c| c[self.cut].get());
+                if at > self.cut_seen && at <= now && who != self.id {
+                    // Another node of the group struck: ours fade out (an open hat stopped by a closed one).
+                    self.voices.iter_mut().filter(|v| v.on).for_each(|v| v.fading = true);
+                }
+                self.cut_seen = self.cut_seen.max(at.min(now));
+            }
             if trig[k] > 0.0 && self.last_trig <= 0.0 {
+                if self.cut > 0 {
+                    CUTS.with(|c| c[self.cut].set((now, self.id)));
+                    self.cut_seen = now;
+                }
                 let w = (which[k].max(0.0).round() as usize).min(self.samples.len().saturating_sub(1));
                 if let Some(Some(s)) = self.samples.get(w) {
                     let (lo, hi) = span(s);

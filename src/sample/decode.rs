@@ -47,6 +47,7 @@ pub fn decode(bytes: Vec<u8>, ext: Option<&str>, max_samples: usize) -> Result<D
     let track = format.default_track().ok_or("the file holds no audio track")?.clone();
     let params = &track.codec_params;
     let rate = params.sample_rate.ok_or("the file does not say its sample rate")?;
+    let declared = params.n_frames;
     let mut decoder = symphonia::default::get_codecs()
         .make(params, &DecoderOptions::default())
         .map_err(|e| format!("its codec is not supported: {}", plain(&e)))?;
@@ -86,6 +87,15 @@ pub fn decode(bytes: Vec<u8>, ext: Option<&str>, max_samples: usize) -> Result<D
     }
     if data.is_empty() {
         return Err("the file holds no sound (no frames)".into());
+    }
+    let frames = (data.len() / channels.max(1)) as u64;
+    // Cut short (a copy that stopped, a download that did not finish): its header promised more.
+    if let Some(n) = declared
+        && frames + (n / 100).max(1024) < n
+    {
+        return Err(format!(
+            "the file is cut short: it should hold {n} frames and holds {frames}"
+        ));
     }
     Ok(Decoded { rate, channels, data })
 }

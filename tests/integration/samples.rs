@@ -107,12 +107,16 @@ fn every_bad_file_is_a_diagnostic_at_its_place() {
         .set_len(2 << 30)
         .unwrap();
     std::fs::create_dir_all(dir.join("folder.wav")).unwrap();
+    // A WAV cut off half-way through its data.
+    let whole = std::fs::read(wav("whole", 48_000, &sine(440.0, 48_000.0, 48_000))).unwrap();
+    std::fs::write(dir.join("cut.wav"), &whole[..whole.len() / 2]).unwrap();
     for (file, says) in [
         ("missing.wav", "no such file"),
         ("empty.wav", "empty"),
         ("junk.wav", "not a sound file"),
         ("adpcm.wav", "unsupported"),
         ("huge.wav", "over the limit"),
+        ("cut.wav", "cut short"),
         ("folder.wav", "not a plain file"),
         ("../outside.wav", "outside the patch's folder"),
     ] {
@@ -209,4 +213,29 @@ fn the_samples_command_lists_banks_and_the_kit_and_the_budget_is_enforced() {
     let tight = run(&["check", "p.syn", "--sample-memory", "1"]);
     let err = String::from_utf8_lossy(&tight.stderr);
     assert!(!tight.status.success() && err.contains("--sample-memory"), "{err}");
+}
+
+/// `cut`: an open hat stops when a closed hat of its group strikes, within the steal fade; without the group it
+/// rings on.
+#[test]
+fn a_choke_group_stops_the_other_sampler_of_the_group() {
+    let open = wav("open", 48_000, &vec![0.25; 96_000]);
+    let closed = wav("closed", 48_000, &vec![0.5; 100]);
+    let patch = |cut: u32| {
+        format!(
+            "bpm 120\na = pat \"x ~\"\nb = pat \"~ x\"\na.trig -> sample \"{}\" cut={cut} -> out.left\nb.trig -> sample \"{}\" cut={cut} -> out.right\n",
+            open.display(),
+            closed.display()
+        )
+    };
+    let choked = render_master(&patch(1), 1.5, SR, 64, 0, MasterConfig::raw());
+    assert_eq!(choked.left[47_990], 0.25, "rings until the closed hat");
+    assert_eq!(choked.right[48_000], 0.5, "the closed hat strikes at half the bar");
+    // Within a block and the 3 ms fade (a sampler earlier in the graph hears the group a block later).
+    assert!(
+        choked.left[48_000 + 64 + 150..60_000].iter().all(|x| *x == 0.0),
+        "then stops"
+    );
+    let free = render_master(&patch(0), 1.5, SR, 64, 0, MasterConfig::raw());
+    assert_eq!(free.left[50_000], 0.25, "no group: it rings on");
 }
