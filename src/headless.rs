@@ -146,6 +146,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         say!("REST API on http://{} (SynchrotronUI, its console, curl)", s.addr);
     }
     report_reload(&mut session, &opts.patch, &src);
+    crate::sample::watch();
     let mut last = src;
     let (_watcher, events) = watch(&opts.patch)?;
     let commands = commands();
@@ -245,6 +246,12 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         if let Some(s) = &serve {
             armed |= remote::serve_calls(s, &mut session, &opts.patch, &mut last);
+        }
+        if crate::sample::take_changed() {
+            // Decoded on the samples thread already: the version playing again, with the new file crossfaded in.
+            say!("a sample file changed on disk: it comes in now");
+            let playing = session.newest_src().to_string();
+            armed |= report_reload(&mut session, &opts.patch, &playing);
         }
         let ev = session.tick();
         keep.tick(&ev);

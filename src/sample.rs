@@ -130,3 +130,66 @@ pub fn load(name: &str, rate: u32) -> Result<Arc<Sample>, String> {
     with_cache(|c| c.at_rate.insert((s, rate), ready.clone()));
     Ok(ready)
 }
+
+/// What version of the sample `name` is cached: changes when its file does (for the graph, so a changed file is a
+/// changed node, crossfaded in).
+pub fn tag(name: &str) -> String {
+    locate(name).and_then(|s| stamp(&s)).map_or_else(
+        |_| String::new(),
+        |s| {
+            let t = s
+                .modified
+                .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{t}", s.len)
+        },
+    )
+}
+
+static CHANGED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static WATCHING: std::sync::Once = std::sync::Once::new();
+
+/// Watch the files of loaded samples (twice a second, on a thread of its own): a changed one is decoded and
+/// resampled there, into the cache, and then `take_changed` says so. Call once a session plays.
+pub fn watch() {
+    WATCHING.call_once(|| {
+        let _ = std::thread::Builder::new().name("samples".into()).spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                refresh();
+            }
+        });
+    });
+}
+
+/// Read again every cached file that changed on disk.
+fn refresh() {
+    let cached: Vec<(Stamp, Vec<u32>)> = with_cache(|c| {
+        c.decoded
+            .keys()
+            .filter(|k| !k.path.starts_with("(built-in kit)"))
+            .map(|k| {
+                let rates = c.at_rate.keys().filter(|(s, _)| s == k).map(|(_, r)| *r).collect();
+                (k.clone(), rates)
+            })
+            .collect()
+    });
+    for (old, rates) in cached {
+        let Ok(new) = stamp(&Source::File(old.path.clone())) else {
+            continue;
+        };
+        if new == old {
+            continue;
+        }
+        let name = old.path.display().to_string();
+        // Decoded and resampled here, off the control thread; the next reload finds them ready.
+        if decoded(&name).is_ok() && rates.iter().all(|r| load(&name, *r).is_ok()) {
+            CHANGED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether a sample file changed and its new version is ready (once).
+pub fn take_changed() -> bool {
+    CHANGED.swap(false, Ordering::Relaxed)
+}

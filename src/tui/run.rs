@@ -45,6 +45,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     if let Some(s) = &serve {
         s.publish(&text);
     }
+    crate::sample::watch();
     let mut app = App::new(opts.patch.clone(), &text, on_disk, info);
     // A replayed moment: its text is already playing; the buffer shows it (unsaved when it differs from the file).
     if let Some(t) = &opts.open_text {
@@ -166,6 +167,16 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
         }
         if let Some(s) = &serve {
             dirty |= super::remote::serve_calls(s, &mut app, &mut session);
+        }
+        if crate::sample::take_changed() {
+            // Decoded on the samples thread already: the version playing again, with the new file crossfaded in.
+            let playing = session.newest_src().to_string();
+            let _ = session.reload(&playing);
+            app.status = (
+                "a sample file changed on disk: it comes in now".into(),
+                super::app::Tone::Info,
+            );
+            dirty = true;
         }
         let ev = session.tick();
         keep.tick(&ev);

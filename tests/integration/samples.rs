@@ -239,3 +239,71 @@ fn a_choke_group_stops_the_other_sampler_of_the_group() {
     let free = render_master(&patch(0), 1.5, SR, 64, 0, MasterConfig::raw());
     assert_eq!(free.left[50_000], 0.25, "no group: it rings on");
 }
+
+/// A sample file changed on disk while it plays comes in by itself: read on the samples thread, then crossfaded in
+/// (the patch is not touched).
+#[test]
+fn a_changed_sample_file_comes_in_by_itself() {
+    use crate::common::{read_lines, wait_line};
+    use std::io::Write;
+    let dir = crate::common::scratch("samples-change");
+    let write = |level: f32| {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let tmp = dir.join("s.tmp");
+        let mut w = hound::WavWriter::create(&tmp, spec).unwrap();
+        for x in sine(480.0, 48_000.0, 96_000) {
+            w.write_sample(x * level).unwrap();
+        }
+        w.finalize().unwrap();
+        std::fs::rename(&tmp, dir.join("s.wav")).unwrap();
+    };
+    write(0.1);
+    std::fs::write(dir.join("p.syn"), "sample \"s.wav\" trig=1 loop=1 -> out.left\n").unwrap();
+    let mut child = std::process::Command::new("timeout")
+        .args(["-s", "TERM", "60"])
+        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .args([
+            "p.syn",
+            "--headless",
+            "--no-audio",
+            "--no-log",
+            "--retro",
+            "0",
+            "--record",
+            "take.wav",
+        ])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = read_lines(&mut child);
+    wait_line(&lines, "v1 ok");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    write(0.4);
+    wait_line(&lines, "a sample file changed on disk");
+    wait_line(&lines, "v2 ok");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
+    assert!(child.wait().unwrap().success());
+    let take: Vec<f32> = hound::WavReader::open(dir.join("take.wav"))
+        .unwrap()
+        .samples::<f32>()
+        .map(Result::unwrap)
+        .step_by(2)
+        .collect();
+    let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(
+        (peak(&take[4_800..14_400]) - 0.05).abs() < 0.01,
+        "the first file: {}",
+        peak(&take[4_800..14_400])
+    );
+    let end = &take[take.len() - 4_800..];
+    assert!((peak(end) - 0.2).abs() < 0.02, "the new file, by itself: {}", peak(end));
+}

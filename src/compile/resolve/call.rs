@@ -275,7 +275,16 @@ impl Resolver<'_> {
                     }
                     None => spec.text.push(default.to_string()),
                     Some(Value::Text(s, at)) => match check_text(def, &s, at) {
-                        Ok(()) => spec.text.push(s),
+                        Ok(()) => {
+                            // A sampler's files by version too: a file changed on disk is a changed node.
+                            if def.name == "sample" {
+                                let tags: Vec<String> = s.lines().map(crate::sample::tag).collect();
+                                spec.text.push(s);
+                                spec.text.push(tags.join(";"));
+                            } else {
+                                spec.text.push(s);
+                            }
+                        }
                         Err(d) => {
                             self.diags.push(d);
                             ok = false;
