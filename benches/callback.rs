@@ -78,6 +78,63 @@ fn main() {
     one_shots(bench);
 }
 
+/// Compile `src` and, benchmarking, print one table row of its callback's cost; `prepare` gets the engine first
+/// (to send it notes).
+fn measure(what: &str, src: &str, bench: bool, prepare: impl FnOnce(&mut Engine)) {
+    let settings = Settings {
+        sample_rate: SR,
+        seed: 0,
+    };
+    let Ok((graph, _)) = compile::compile(src, &settings) else {
+        eprintln!("{what}: the patch does not compile");
+        std::process::exit(1);
+    };
+    let mut engine = Engine::new(graph, SR, MasterConfig::protected());
+    prepare(&mut engine);
+    if !bench {
+        time(&mut engine, 1, 1);
+        return;
+    }
+    time(&mut engine, 750, 1);
+    let t = time(&mut engine, 7_500, 5);
+    let real_time = BLOCK as f64 / f64::from(SR);
+    println!(
+        "\n| {what} | {:.1} µs per callback | {:.2}% of real time |",
+        t * 1e6,
+        100.0 * t / real_time
+    );
+}
+
+/// A 16-voice patch (two saws, a resonant lowpass and an adsr per voice) holding an 8-note chord.
+fn voices(bench: bool) {
+    use synchrotron_tui::dsp::midi::input::send_at_frame;
+    let src = "keys = midi poly=16 port=60\nenv = adsr keys.gate a=5ms d=200ms s=0.7 r=300ms\n(saw keys.freq) + (saw keys.freq*1.005) -> lowpass cutoff=1800 q=4 -> gain env*keys.vel*0.05 -> out\n";
+    measure(
+        "16 voices, 8-note chord (2 saws + lowpass + adsr each)",
+        src,
+        bench,
+        |_| {
+            for (k, note) in [48u8, 52, 55, 59, 62, 64, 67, 71].into_iter().enumerate() {
+                send_at_frame(60, k as u64, &[0x90, note, 100]);
+            }
+        },
+    );
+}
+
+/// A dense pattern: 80 steps a bar in one part and a stack of random sixteenths in another, at 170 bpm, each
+/// driving a voice.
+fn dense_pattern(bench: bool) {
+    let src = "bpm 170\nline = pat \"[c3 e3 g3 b3 <d4 f4>]*16?0.1\" len=0.3\nhits = pat \"x*32?, [x ~ x x]*8, x(7,16,3)\"\n\
+               saw line -> lowpass 1500 -> gain (adsr line.gate a=1ms r=30ms)*0.1 -> out\n\
+               noise -> highpass 6000 -> gain (perc hits.trig d=20ms)*0.05 -> out\n";
+    measure(
+        "dense patterns (80 + 32 + 32 + 7 steps a bar at 170 bpm, two voices)",
+        src,
+        bench,
+        |_| {},
+    );
+}
+
 /// 64 overlapping one-shots with their pitch moving: four samplers of 16 voices each, retriggered 40 times a
 /// second with the kit's half-second bass note, so every voice sounds (and the oldest are stolen) all the time.
 fn one_shots(bench: bool) {
@@ -88,86 +145,11 @@ fn one_shots(bench: bool) {
             "sample \"bass\" trig=(square 40) pitch=(sine 0.{k}3)*12 voices=16 gain=0.01 -> out"
         );
     }
-    let settings = Settings {
-        sample_rate: SR,
-        seed: 0,
-    };
-    let Ok((graph, _)) = compile::compile(&src, &settings) else {
-        eprintln!("the one-shots patch does not compile");
-        std::process::exit(1);
-    };
-    let mut engine = Engine::new(graph, SR, MasterConfig::protected());
-    if !bench {
-        time(&mut engine, 1, 1);
-        return;
-    }
-    time(&mut engine, 750, 1);
-    let t = time(&mut engine, 7_500, 5);
-    let real_time = BLOCK as f64 / f64::from(SR);
-    println!(
-        "\n| 64 overlapping one-shots, pitch moving (4 samplers x 16 voices) | {:.1} µs per callback | {:.2}% of real time |",
-        t * 1e6,
-        100.0 * t / real_time
-    );
-}
-
-/// A dense pattern: 64 steps a bar in one part and a stack of random sixteenths in another, at 170 bpm, each
-/// driving a voice: the callback's share of real time.
-fn dense_pattern(bench: bool) {
-    let src = "bpm 170\nline = pat \"[c3 e3 g3 b3 <d4 f4>]*16?0.1\" len=0.3\nhits = pat \"x*32?, [x ~ x x]*8, x(7,16,3)\"\n\
-               saw line -> lowpass 1500 -> gain (adsr line.gate a=1ms r=30ms)*0.1 -> out\n\
-               noise -> highpass 6000 -> gain (perc hits.trig d=20ms)*0.05 -> out\n";
-    let settings = Settings {
-        sample_rate: SR,
-        seed: 0,
-    };
-    let Ok((graph, _)) = compile::compile(src, &settings) else {
-        eprintln!("the dense pattern does not compile");
-        std::process::exit(1);
-    };
-    let mut engine = Engine::new(graph, SR, MasterConfig::protected());
-    if !bench {
-        time(&mut engine, 1, 1);
-        return;
-    }
-    time(&mut engine, 750, 1);
-    let t = time(&mut engine, 7_500, 5);
-    let real_time = BLOCK as f64 / f64::from(SR);
-    println!(
-        "\n| dense patterns (80 + 32 + 32 + 7 steps a bar at 170 bpm, two voices) | {:.1} µs per callback | {:.2}% of real time |",
-        t * 1e6,
-        100.0 * t / real_time
-    );
-}
-
-/// A 16-voice patch (two saws, a resonant lowpass and an adsr per voice) holding an 8-note chord: the callback's
-/// share of real time.
-fn voices(bench: bool) {
-    use synchrotron_tui::dsp::midi::input::send_at_frame;
-    let src = "keys = midi poly=16 port=60\nenv = adsr keys.gate a=5ms d=200ms s=0.7 r=300ms\n(saw keys.freq) + (saw keys.freq*1.005) -> lowpass cutoff=1800 q=4 -> gain env*keys.vel*0.05 -> out\n";
-    let settings = Settings {
-        sample_rate: SR,
-        seed: 0,
-    };
-    let Ok((graph, _)) = compile::compile(src, &settings) else {
-        eprintln!("the voices patch does not compile");
-        std::process::exit(1);
-    };
-    let mut engine = Engine::new(graph, SR, MasterConfig::protected());
-    for (k, note) in [48u8, 52, 55, 59, 62, 64, 67, 71].into_iter().enumerate() {
-        send_at_frame(60, k as u64, &[0x90, note, 100]);
-    }
-    if !bench {
-        time(&mut engine, 1, 1);
-        return;
-    }
-    time(&mut engine, 750, 1);
-    let t = time(&mut engine, 7_500, 5);
-    let real_time = BLOCK as f64 / f64::from(SR);
-    println!(
-        "\n| 16 voices, 8-note chord (2 saws + lowpass + adsr each) | {:.1} µs per callback | {:.2}% of real time |",
-        t * 1e6,
-        100.0 * t / real_time
+    measure(
+        "64 overlapping one-shots, pitch moving (4 samplers x 16 voices)",
+        &src,
+        bench,
+        |_| {},
     );
 }
 

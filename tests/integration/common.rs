@@ -222,3 +222,21 @@ pub fn wait_line(lines: &Lines, what: &str) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// The binary playing `dir/p.syn` headless, paced in real time with no sound card, no retro buffer, and `args`;
+/// stdin and stdout piped. `timeout` ends it after a minute even if the test dies first.
+pub fn headless(dir: &std::path::Path, args: &[&str]) -> std::process::Child {
+    use std::process::Stdio;
+    std::process::Command::new("timeout")
+        .args(["-s", "TERM", "60"])
+        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
+        .arg(dir.join("p.syn"))
+        .args(["--headless", "--no-audio", "--retro", "0"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}

@@ -5,7 +5,6 @@
 use crate::common::{read_lines, wait_line};
 use rosc::{OscBundle, OscMessage, OscPacket, OscTime, OscType};
 use std::net::UdpSocket;
-use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 fn send(sock: &UdpSocket, port: u16, packet: &OscPacket) {
@@ -30,26 +29,8 @@ fn a_control_sweep_over_osc_is_heard_and_a_bundle_waits_for_its_time() {
     .unwrap();
     // A port of our own on loopback (bound and released to find one free).
     let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new("timeout")
-        .args(["-s", "TERM", "60"])
-        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
-        .args([
-            "p.syn",
-            "--headless",
-            "--no-audio",
-            "--no-log",
-            "--retro",
-            "0",
-            "--record",
-            "take.wav",
-        ])
-        .args(["--osc", &port.to_string()])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let port_text = port.to_string();
+    let mut child = crate::common::headless(&dir, &["--no-log", "--record", "take.wav", "--osc", &port_text]);
     let lines = read_lines(&mut child);
     let wait = |what: &str| wait_line(&lines, what);
     wait("v1 ok");

@@ -27,26 +27,12 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
-        let mut child = Command::new("timeout")
-            .args(["-s", "TERM", "60"])
-            .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
-            .args([
-                "p.syn",
-                "--headless",
-                "--no-audio",
-                "--no-log",
-                "--retro",
-                "0",
-                "--serve",
-            ])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(extra)
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let addr = format!("127.0.0.1:{port}");
+        let args: Vec<&str> = ["--no-log", "--serve", &addr]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        let mut child = crate::common::headless(&dir, &args);
         let lines = read_lines(&mut child);
         wait_line(&lines, "REST API on");
         Self {
@@ -271,7 +257,7 @@ fn the_originals_request_sequence_edits_the_script_and_every_answer_has_its_docu
     assert_eq!(code, 200, "{v}");
     assert_eq!(s.get("/connections").1.as_array().map(Vec::len), Some(1));
     assert!(s.patch().starts_with("/***"), "{}", s.patch());
-    wait_line(&s.lines, "REST: p.syn changed");
+    wait_line(&s.lines, "p.syn changed");
     // A demo as the console loads one: a text label (a string constant linked nowhere) and a pulse-width sweep.
     let demo = "clear;\n\nnew \"Hello! Drag between the handles to link nodes.\" text1;\nnew SquareNode sq;\nnew SineNode lfo;\n\
                 new 0.5 rate;\nlink rate.out -> lfo.frequency;\nlink lfo.out -> sq.pwm;\nnew 110 f;\nlink f.out -> sq.frequency;\n\

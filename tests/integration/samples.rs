@@ -264,25 +264,7 @@ fn a_changed_sample_file_comes_in_by_itself() {
     };
     write(0.1);
     std::fs::write(dir.join("p.syn"), "sample \"s.wav\" trig=1 loop=1 -> out.left\n").unwrap();
-    let mut child = std::process::Command::new("timeout")
-        .args(["-s", "TERM", "60"])
-        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
-        .args([
-            "p.syn",
-            "--headless",
-            "--no-audio",
-            "--no-log",
-            "--retro",
-            "0",
-            "--record",
-            "take.wav",
-        ])
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = crate::common::headless(&dir, &["--no-log", "--record", "take.wav"]);
     let lines = read_lines(&mut child);
     wait_line(&lines, "v1 ok");
     std::thread::sleep(std::time::Duration::from_millis(700));

@@ -4,23 +4,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn start(dir: &Path, args: &[&str]) -> Child {
-    Command::new("timeout")
-        .args(["-s", "TERM", "60"])
-        .arg(env!("CARGO_BIN_EXE_synchrotron-tui"))
-        .arg(dir.join("p.syn"))
-        .args(["--headless", "--no-audio", "--retro", "0"])
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
+use crate::common::headless as start;
 
 use crate::common::{read_lines, wait_line as wait};
 
