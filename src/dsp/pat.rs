@@ -1,8 +1,9 @@
 //! `pat`: a pattern in the mini-notation played in time with the transport (a cycle is a bar of four beats), so
 //! MIDI clock and Link carry it. Outputs the value of the step playing (`out`: notes in Hz), `gate` (1 while a
-//! step sounds) and `trig` (1 on a step's first frame). Its place comes from the beat, and a reload hands the
-//! new version the old one's last position, so a swap neither repeats nor skips a step. Built on the control
-//! thread; `process` on the audio thread, allocating nothing.
+//! step sounds) and `trig` (1 on a step's first frame). Everything it plays follows from the beat: a version that
+//! joins mid-bar (a reload, a new chain) starts with the step sounding there, so a swap neither repeats, skips nor
+//! silences a step, with no state handed over. Built on the control thread; `process` on the audio thread,
+//! allocating nothing.
 
 use super::{Block, Ctx, Processor};
 use crate::pattern::Compiled;
@@ -47,17 +48,24 @@ impl Pat {
         }
     }
 
-    /// The first event starting after `t` (the events up to it, grace included, have started).
-    fn seek(&self, t: f64) -> usize {
-        self.events.partition_point(|e| e.0 <= t + GRACE)
-    }
-
     /// Advance from the last position to `t`: true when a step starts on the way (one starting exactly at `t`
     /// included: a pattern that begins on the bar plays its first step).
     fn step_to(&mut self, t: f64) -> bool {
         let mut hit = false;
         match self.last {
-            None => self.next = self.events.partition_point(|e| e.0 < t - GRACE),
+            None => {
+                self.next = self.events.partition_point(|e| e.0 < t - GRACE);
+                // Joining mid-pattern: the step sounding now (the period's last, for a place before its first),
+                // as if this version had been playing all along.
+                let before = match self.next.checked_sub(1) {
+                    Some(i) => Some((i, 0.0)),
+                    None => self.events.len().checked_sub(1).map(|i| (i, -self.period)),
+                };
+                if let Some((i, offset)) = before {
+                    self.start(i);
+                    self.gate_until += offset;
+                }
+            }
             Some(last) if t < last => {
                 // Wrapped round the period: the rest of it, then from its start.
                 while self.next < self.events.len() {
@@ -87,17 +95,8 @@ impl Pat {
 }
 
 impl Processor for Pat {
-    fn copy_state(&mut self, other: &dyn Processor) {
-        if let Some(o) = other.as_any().downcast_ref::<Self>()
-            && (o.period - self.period).abs() < 1e-9
-        {
-            // Go on from where the old version was: its next step is this one's next step after that place.
-            self.last = o.last;
-            self.next = o.last.map_or(0, |t| self.seek(t));
-            self.value = o.value;
-            self.gate_until = o.gate_until;
-        }
-    }
+    // Nothing to hand over: the place, the value and the gate all follow from the beat.
+    fn copy_state(&mut self, _other: &dyn Processor) {}
 
     fn reset(&mut self) {
         self.last = None;

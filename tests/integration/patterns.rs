@@ -90,3 +90,34 @@ fn a_reload_keeps_the_patterns_place_and_plays_no_step_twice_or_never() {
     let near = |a: &[usize], b: &[usize]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.abs_diff(*y) <= 1);
     assert!(near(&trigs, &want), "got {trigs:?}\nwant {want:?}");
 }
+
+/// A changed pattern takes over mid-step with the value that was playing: a line fed to an oscillator does not
+/// drop to 0 Hz until the new version's next step.
+#[test]
+fn a_reload_mid_step_holds_the_value_playing() {
+    use synchrotron_tui::live::{LiveConfig, Session};
+    let v1 = "bpm 120\np = pat \"100 200\"\np -> out\n";
+    let (mut s, mut e) = Session::new(LiveConfig {
+        preflight: false,
+        master: MasterConfig::raw(),
+        ..LiveConfig::default()
+    });
+    s.reload(v1).expect("v1");
+    let mut buf = vec![0.0f32; 2 * 500];
+    let mut left: Vec<f32> = Vec::new();
+    for block in 0..120 {
+        // A quarter into the bar, while the first step (100) plays.
+        if block == 48 {
+            s.reload(&v1.replace("200", "300")).expect("v2");
+        }
+        e.process(&mut buf);
+        s.tick();
+        left.extend(buf.iter().step_by(2).copied());
+    }
+    // From the swap to the second step (frame 48000), both versions say 100.
+    assert!(
+        left[24_000..47_990].iter().all(|x| (*x - 100.0).abs() < 1e-3),
+        "the value held through the swap"
+    );
+    assert!((left[48_100] - 300.0).abs() < 1e-3, "then the new second step");
+}
