@@ -42,6 +42,16 @@ impl Compiled {
     }
 }
 
+/// The sample names a pattern's text uses, each once, in the order written (none when it does not parse): what a
+/// sampler it drives loads, without working out the pattern's time.
+pub fn sample_names(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(stack) = crate::lang::mini::parse(src) {
+        names(&stack, &mut out);
+    }
+    out
+}
+
 /// The sample names in `stack`, each once, in the order written.
 fn names(stack: &crate::lang::mini::Stack, out: &mut Vec<String>) {
     use crate::lang::mini::Term;

@@ -91,7 +91,7 @@ impl Resolver<'_> {
             return;
         }
         let text = self.nodes[node].text.first().cloned().unwrap_or_default();
-        let names = crate::pattern::compile(&text, 0).map(|c| c.names).unwrap_or_default();
+        let names = crate::pattern::sample_names(&text);
         if names.is_empty() {
             return;
         }
