@@ -23,6 +23,7 @@ mod hostile_tui;
 mod hotswap;
 mod keys;
 mod link;
+mod live_set;
 mod midi;
 mod midi_out;
 mod original;

@@ -87,23 +87,16 @@ fn recording_passes_the_input_through_exactly_and_the_microphone_script_crushes_
 /// frame.
 #[test]
 fn a_set_that_played_the_input_replays_sample_for_sample_from_the_kept_input() {
-    use synchrotron_tui::engine::{Cmd, ToAudio};
-    use synchrotron_tui::live::{LiveConfig, Session};
     use synchrotron_tui::setlog::Record;
     use synchrotron_tui::setlog::input::{InputLog, path_beside};
     let _hub = HUB.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = crate::common::scratch("input-replay");
     let log_path = dir.join("p.syn.1.setlog");
     let mut kept = InputLog::new(&log_path, 48_000);
-    let (mut s, mut e) = Session::new(LiveConfig::default());
-    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(1 << 22);
-    let _ = s.handle().send(ToAudio::Capture(tx));
-    let mut log: Vec<Record> = Vec::new();
-    let mut heard = Vec::new();
+    let mut set = crate::live_set::LiveSet::new();
     let mut written = 0usize;
-    let mut buf = vec![0.0f32; 2 * 300];
-    let mut step = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, blocks: usize, log: &mut Vec<Record>| {
-        for b in 0..blocks {
+    let mut play = |set: &mut crate::live_set::LiveSet, blocks: usize| {
+        let device = |b: usize| {
             // The device delivers 3 x 100 frames a block, except once, late.
             if b != 7 {
                 for _ in 0..3 {
@@ -114,59 +107,33 @@ fn a_set_that_played_the_input_replays_sample_for_sample_from_the_kept_input() {
                     written += 100;
                 }
             }
-            e.process(&mut buf);
-            let ev = s.tick();
-            log.extend(kept.write(&ev.input));
-            log.extend(ev.log);
-        }
+        };
+        set.play_with(blocks, device, |ev| kept.write(&ev.input));
     };
     let v1 = "input -> gain 0.5 -> out\nsine 220 -> gain 0.1 -> out\n";
-    s.reload(v1).expect("v1");
-    step(&mut s, &mut e, 20, &mut log);
-    s.reload(&v1.replace("0.5", "0.7").replace("input ->", "input.right ->"))
+    set.s.reload(v1).expect("v1");
+    play(&mut set, 20);
+    set.s
+        .reload(&v1.replace("0.5", "0.7").replace("input ->", "input.right ->"))
         .expect("crossfaded");
-    step(&mut s, &mut e, 20, &mut log);
-    s.reload("sine 220 -> gain 0.1 -> out\n").expect("no input");
-    step(&mut s, &mut e, 20, &mut log);
-    s.reload(v1).expect("the input again");
-    step(&mut s, &mut e, 30, &mut log);
+    play(&mut set, 20);
+    set.s.reload("sine 220 -> gain 0.1 -> out\n").expect("no input");
+    play(&mut set, 20);
+    set.s.reload(v1).expect("the input again");
+    play(&mut set, 30);
     kept.flush();
-    while let Ok(x) = rx.pop() {
-        heard.push(x);
-    }
-    let end = s.handle().telemetry().rendered();
-    log.push(Record::End { frame: end });
-    let capture = log
-        .iter()
-        .find_map(|r| match r {
-            Record::Cmd {
-                frame,
-                cmd: Cmd::Capture,
-            } => Some(*frame),
-            _ => None,
-        })
-        .expect("the capture's start is logged");
-    let runs = log.iter().filter(|r| matches!(r, Record::Input { .. })).count();
-    assert_eq!(runs, 2, "two runs of input (the middle version had none): {log:?}");
-    let set = synchrotron_tui::setlog::replay::SetLog {
-        sample_rate: 48_000,
-        seed: 0,
-        protected: true,
-        records: log.clone(),
-        end: Some(end),
-        input: Some(path_beside(&log_path)),
-    };
-    let mut replayed = Vec::new();
-    set.render(capture, end, &mut |x| replayed.extend_from_slice(x))
-        .expect("replays");
-    let n = heard.len().min(replayed.len());
-    assert!(n >= 2 * 25_000, "{n}");
-    let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
-    assert_eq!(first, None, "differs at sample {first:?} of {n}");
+    let runs = set.log.iter().filter(|r| matches!(r, Record::Input { .. })).count();
+    assert_eq!(
+        runs, 2,
+        "two runs of input (the middle version had none): {:?}",
+        set.log
+    );
+    let (played, heard, capture) = set.assert_replays(Some(path_beside(&log_path)), 2 * 25_000);
     // The input is in it: without what was kept, the replay differs.
-    let deaf = synchrotron_tui::setlog::replay::SetLog { input: None, ..set };
+    let end = played.end.expect("ended");
+    let deaf = synchrotron_tui::setlog::replay::SetLog { input: None, ..played };
     let mut without = Vec::new();
     deaf.render(capture, end, &mut |x| without.extend_from_slice(x))
         .expect("replays");
-    assert!((0..n).any(|i| heard[i] != without[i]));
+    assert!(heard.iter().zip(&without).any(|(a, b)| a != b));
 }

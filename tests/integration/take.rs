@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::common::headless as start;
 
 use crate::common::{read_lines, wait_line as wait};
+use crate::live_set::{LiveSet, assert_binary_replays};
 
 fn set_log(dir: &Path) -> PathBuf {
     std::fs::read_dir(dir)
@@ -67,12 +68,6 @@ fn a_replayed_set_log_equals_the_recording_sample_for_sample() {
 
     let log = set_log(&dir);
     let text = std::fs::read_to_string(&log).unwrap();
-    let capture: u64 = text
-        .lines()
-        .find(|l| l.contains("\"ev\":\"capture\""))
-        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .and_then(|v| v["frame"].as_u64())
-        .expect("the capture's first frame is logged");
     for ev in [
         "\"ev\":\"version\"",
         "\"ev\":\"panic\"",
@@ -81,31 +76,12 @@ fn a_replayed_set_log_equals_the_recording_sample_for_sample() {
     ] {
         assert!(text.contains(ev), "{ev} missing:\n{text}");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
-        .args(["replay"])
-        .arg(&log)
-        .args(["--out", "replay.wav"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let take = samples(&dir.join("take.wav"));
-    let replay = samples(&dir.join("replay.wav"));
-    let skip = 2 * capture as usize;
-    let n = take.len().min(replay.len().saturating_sub(skip));
-    assert!(n > 2 * 48_000, "at least a second compared: {n}");
-    let first_diff = (0..n).find(|&i| take[i].to_bits() != replay[skip + i].to_bits());
-    assert_eq!(
-        first_diff, None,
-        "the replay differs from the recording at sample {first_diff:?}"
-    );
+    assert_binary_replays(&dir, &log, 2 * 48_000);
     // `--at` prints the version playing then: just after the first landed.
     let set = synchrotron_tui::setlog::replay::parse(&text).expect("reads");
-    let first = set.playing_at(u64::MAX / 2).map(|_| ()).and_then(|()| {
-        set.records.iter().find_map(|r| match r {
-            synchrotron_tui::setlog::Record::Version(l) => Some(l.frame),
-            _ => None,
-        })
+    let first = set.records.iter().find_map(|r| match r {
+        synchrotron_tui::setlog::Record::Version(l) => Some(l.frame),
+        _ => None,
     });
     let when = format!("{:.4}", (first.expect("a version") + 48) as f64 / 48_000.0);
     let at = Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
@@ -180,84 +156,41 @@ fn a_full_disk_stops_the_recording_with_a_message_and_the_music_plays_on() {
 #[test]
 fn a_set_with_live_midi_and_every_kind_of_edit_replays_sample_for_sample() {
     use synchrotron_tui::dsp::midi::input::{now_micros, send};
-    use synchrotron_tui::engine::ToAudio;
-    use synchrotron_tui::live::{LiveConfig, Session};
     use synchrotron_tui::setlog::Record;
-    let (mut s, mut e) = Session::new(LiveConfig::default());
-    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(1 << 22);
-    let _ = s.handle().send(ToAudio::Capture(tx));
-    let mut log: Vec<Record> = Vec::new();
-    let mut heard: Vec<f32> = Vec::new();
-    let mut buf = vec![0.0f32; 2 * 300];
-    let mut step = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, blocks: usize, log: &mut Vec<Record>| {
-        for _ in 0..blocks {
-            e.process(&mut buf);
-            log.extend(s.tick().log);
-        }
-    };
+    let mut set = LiveSet::new();
     let v1 = "keys = midi port=77 poly=4\nsaw keys.freq -> lowpass 1200 -> gain (adsr keys.gate a=3ms r=80ms)*0.2 -> out\nsine 110 -> gain 0.05 -> out\n";
-    s.reload(v1).expect("v1");
-    step(&mut s, &mut e, 20, &mut log);
+    set.s.reload(v1).expect("v1");
+    set.play(20);
     for (k, note) in [60u8, 64, 67].into_iter().enumerate() {
         send(77, now_micros() + k as u64 * 3_000, &[0x90, note, 100]);
     }
-    step(&mut s, &mut e, 30, &mut log);
-    s.reload(&v1.replace("1200", "2400")).expect("retune");
-    step(&mut s, &mut e, 20, &mut log);
-    assert!(s.reload("saw keys.freq -> lowpas 800 -> out").is_err(), "broken");
+    set.play(30);
+    set.s.reload(&v1.replace("1200", "2400")).expect("retune");
+    set.play(20);
+    assert!(set.s.reload("saw keys.freq -> lowpas 800 -> out").is_err(), "broken");
     send(77, now_micros(), &[0x80, 64, 0]);
-    step(&mut s, &mut e, 20, &mut log);
-    s.set_quantum(1.0);
-    s.reload(&v1.replace("1200", "900").replace("sine 110", "sine 165"))
+    set.play(20);
+    set.s.set_quantum(1.0);
+    set.s
+        .reload(&v1.replace("1200", "900").replace("sine 110", "sine 165"))
         .expect("quantised");
-    step(&mut s, &mut e, 120, &mut log);
-    s.set_quantum(0.0);
-    let live = s.newest_src().to_string();
+    set.play(120);
+    set.s.set_quantum(0.0);
+    let live = set.s.newest_src().to_string();
     let buffer = live.replace("gain 0.05", "gain 0.08");
     let spliced = synchrotron_tui::live::evaluate::splice(&live, &buffer, 2, 2).expect("splices");
-    s.reload(&spliced.text).expect("evaluated");
-    step(&mut s, &mut e, 30, &mut log);
-    s.panic();
-    step(&mut s, &mut e, 10, &mut log);
-    s.resume();
-    s.set_volume_db(-6.0);
+    set.s.reload(&spliced.text).expect("evaluated");
+    set.play(30);
+    set.s.panic();
+    set.play(10);
+    set.s.resume();
+    set.s.set_volume_db(-6.0);
     send(77, now_micros(), &[0x90, 72, 90]);
-    step(&mut s, &mut e, 60, &mut log);
-    while let Ok(x) = rx.pop() {
-        heard.push(x);
-    }
-    let end = s.handle().telemetry().rendered();
-    log.push(Record::End { frame: end });
-    let capture = log
-        .iter()
-        .find_map(|r| match r {
-            Record::Cmd {
-                frame,
-                cmd: synchrotron_tui::engine::Cmd::Capture,
-            } => Some(*frame),
-            _ => None,
-        })
-        .expect("the capture's start is logged");
-    assert!(
-        log.iter().filter(|r| matches!(r, Record::Midi { .. })).count() >= 5,
-        "{log:?}"
-    );
-    assert!(log.iter().filter(|r| matches!(r, Record::Version(_))).count() >= 4);
-    let set = synchrotron_tui::setlog::replay::SetLog {
-        sample_rate: 48_000,
-        seed: 0,
-        protected: true,
-        records: log,
-        end: Some(end),
-        input: None,
-    };
-    let mut replayed = Vec::new();
-    set.render(capture, end, &mut |x| replayed.extend_from_slice(x))
-        .expect("replays");
-    let n = heard.len().min(replayed.len());
-    assert!(n > 2 * 48_000, "{n}");
-    let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
-    assert_eq!(first, None, "differs at sample {first:?} of {n}");
+    set.play(60);
+    let midi = set.log.iter().filter(|r| matches!(r, Record::Midi { .. })).count();
+    assert!(midi >= 5, "{:?}", set.log);
+    assert!(set.log.iter().filter(|r| matches!(r, Record::Version(_))).count() >= 4);
+    set.assert_replays(None, 2 * 48_000);
 }
 
 /// `replay --at T --open`: the set is fast-forwarded offline to T and goes on live in the editor, every node as it
@@ -352,56 +285,23 @@ fn the_retro_buffer_writes_the_last_moments_without_stopping_anything() {
 /// moves it there: the same samples.
 #[test]
 fn a_set_with_a_control_moved_from_outside_replays_sample_for_sample() {
-    use synchrotron_tui::engine::ToAudio;
-    use synchrotron_tui::live::{LiveConfig, Session};
     use synchrotron_tui::setlog::Record;
-    let (mut s, mut e) = Session::new(LiveConfig::default());
-    let (tx, mut rx) = rtrb::RingBuffer::<f32>::new(1 << 20);
-    let _ = s.handle().send(ToAudio::Capture(tx));
-    let mut log: Vec<Record> = Vec::new();
-    let mut buf = vec![0.0f32; 2 * 300];
-    let mut step = |s: &mut Session, e: &mut synchrotron_tui::engine::Engine, blocks: usize, log: &mut Vec<Record>| {
-        for _ in 0..blocks {
-            e.process(&mut buf);
-            log.extend(s.tick().log);
-        }
-    };
-    s.reload(
-        "replay_ctl = ctl 300 min=100 max=2000 glide=20ms\nsaw 110 -> lowpass replay_ctl q=4 -> gain 0.2 -> out\n",
-    )
-    .expect("v1");
-    step(&mut s, &mut e, 20, &mut log);
+    let mut set = LiveSet::new();
+    set.s
+        .reload(
+            "replay_ctl = ctl 300 min=100 max=2000 glide=20ms\nsaw 110 -> lowpass replay_ctl q=4 -> gain 0.2 -> out\n",
+        )
+        .expect("v1");
+    set.play(20);
     for v in [800.0, 1500.0, 150.0] {
         assert!(synchrotron_tui::dsp::ctl::set("replay_ctl", v));
-        step(&mut s, &mut e, 15, &mut log);
+        set.play(15);
     }
-    let mut heard = Vec::new();
-    while let Ok(x) = rx.pop() {
-        heard.push(x);
-    }
-    let end = s.handle().telemetry().rendered();
-    assert_eq!(
-        log.iter().filter(|r| matches!(r, Record::Ctl { .. })).count(),
-        3,
-        "{log:?}"
-    );
+    let moves = set.log.iter().filter(|r| matches!(r, Record::Ctl { .. })).count();
+    assert_eq!(moves, 3, "{:?}", set.log);
     // The replay starts where the set started.
     synchrotron_tui::dsp::ctl::set("replay_ctl", 300.0);
-    let set = synchrotron_tui::setlog::replay::SetLog {
-        sample_rate: 48_000,
-        seed: 0,
-        protected: true,
-        records: log,
-        end: Some(end),
-        input: None,
-    };
-    let mut replayed = Vec::new();
-    set.render(0, end, &mut |x| replayed.extend_from_slice(x))
-        .expect("replays");
-    let n = heard.len().min(replayed.len());
-    assert!(n > 30_000, "{n}");
-    let first = (0..n).find(|&i| heard[i].to_bits() != replayed[i].to_bits());
-    assert_eq!(first, None, "differs at sample {first:?} of {n}");
+    set.assert_replays(None, 30_000);
 }
 
 /// The device is lost and comes back (a new engine, every node fresh): the recording goes on from the new engine,

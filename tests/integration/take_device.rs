@@ -24,14 +24,6 @@ fn voice(f: usize) -> (f32, f32) {
     )
 }
 
-fn wav(path: &std::path::Path) -> Vec<f32> {
-    hound::WavReader::open(path)
-        .unwrap()
-        .samples::<f32>()
-        .map(Result::unwrap)
-        .collect()
-}
-
 /// Edit the end of line `line` (1-based; the cursor starts on line 1): `back` characters off, `text` on.
 fn edit_line_end(t: &Tmux, line: usize, back: usize, text: &str) {
     t.keys(&["C-Home"]);
@@ -134,36 +126,8 @@ fn a_set_played_through_the_device_replays_to_what_the_device_was_sent() {
         log.with_extension("input.wav").exists(),
         "the input kept beside the log"
     );
-    let capture: usize = text
-        .lines()
-        .find(|l| l.contains("\"ev\":\"capture\""))
-        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .and_then(|v| v["frame"].as_u64())
-        .expect("the capture's first frame is logged") as usize;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synchrotron-tui"))
-        .arg("replay")
-        .arg(&log)
-        .args(["--out", "replay.wav"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let take = wav(&dir.join("take.wav"));
-    let replay = wav(&dir.join("replay.wav"));
-    // The recording begins at the capture's frame, the replay at frame 0.
-    let n = take.len().min(replay.len() - 2 * capture);
-    assert!(
-        n > 2 * 48_000 * 2,
-        "at least two seconds compared: {n} (take {}, replay {}, capture at {capture})",
-        take.len(),
-        replay.len()
-    );
-    let first = (0..n).find(|&i| take[i].to_bits() != replay[2 * capture + i].to_bits());
-    assert_eq!(
-        first, None,
-        "the replay differs from the recording at sample {first:?}:\n{text}"
-    );
-    assert!(take[..n].iter().any(|x| x.abs() > 0.05), "it played");
+    let take = crate::live_set::assert_binary_replays(&dir, &log, 2 * 48_000 * 2);
+    assert!(take.iter().any(|x| x.abs() > 0.05), "it played");
     // The device's own stream is not compared bit for bit: around each time the device ran dry (the pipe is read
     // at its own pace), ALSA's file plugin writes what was left in its buffer, not what the app wrote next.
     assert!(sent.iter().any(|x| x.abs() > 0.05), "the device was sent sound");
