@@ -235,10 +235,13 @@ impl Engine {
             // The common case: the graph's output goes out as it is, with no copy on the way.
             let (l, r) = self.current.output(frames);
             self.simd.run(Interleave(&mut self.meter, l, r, out));
+        } else if let Some((remaining, total)) = fading {
+            let lr = self.crossfade(frames, remaining, total);
+            let input = [&lr[0][..frames], &lr[1][..frames]];
+            master_out(&mut self.master, self.simd, &mut self.meter, input, out);
         } else {
-            let lr = self.mix_and_master(frames, fading);
-            self.simd
-                .run(Interleave(&mut self.meter, &lr[0][..frames], &lr[1][..frames], out));
+            let (l, r) = self.current.output(frames);
+            master_out(&mut self.master, self.simd, &mut self.meter, [l, r], out);
         }
         self.send_clock(frames);
         if !self.stopped {
@@ -258,27 +261,17 @@ impl Engine {
         }
     }
 
-    /// The output through the crossfade (when on) and the master section (when active).
-    fn mix_and_master(&mut self, frames: usize, fading: Option<(u32, u32)>) -> [Block; 2] {
+    /// The two graphs' outputs mixed by the crossfade.
+    fn crossfade(&self, frames: usize, remaining: u32, total: u32) -> [Block; 2] {
         let mut lr = [[0.0f32; MAX_BLOCK]; 2];
-        {
-            let (l, r) = self.current.output(frames);
-            lr[0][..frames].copy_from_slice(l);
-            lr[1][..frames].copy_from_slice(r);
-        }
-        if let Some((remaining, total)) = fading {
-            // Linear: kept parts are identical in both graphs, so their level stays put.
-            for (side, old) in lr.iter_mut().zip(&self.old_out) {
-                for (i, (x, o)) in side[..frames].iter_mut().zip(&old[..frames]).enumerate() {
-                    let g = remaining.saturating_sub(i as u32) as f32 / total as f32;
-                    *x = *x * (1.0 - g) + o * g;
-                }
-            }
-        }
-        if self.master.is_active() {
-            let [l, r] = &mut lr;
-            for (a, b) in l[..frames].iter_mut().zip(&mut r[..frames]) {
-                self.meter.gain = self.meter.gain.min(self.master.frame(a, b));
+        let (l, r) = self.current.output(frames);
+        lr[0][..frames].copy_from_slice(l);
+        lr[1][..frames].copy_from_slice(r);
+        // Linear: kept parts are identical in both graphs, so their level stays put.
+        for (side, old) in lr.iter_mut().zip(&self.old_out) {
+            for (i, (x, o)) in side[..frames].iter_mut().zip(&old[..frames]).enumerate() {
+                let g = remaining.saturating_sub(i as u32) as f32 / total as f32;
+                *x = *x * (1.0 - g) + o * g;
             }
         }
         lr
@@ -363,6 +356,17 @@ impl Engine {
     pub fn is_abandoned(&self) -> bool {
         self.rx.is_abandoned()
     }
+}
+
+/// `input` through the master section into `out` (interleaved), metered. Real-time.
+fn master_out(master: &mut Master, simd: Simd, meter: &mut Meter, input: [&[f32]; 2], out: &mut [f32]) {
+    let mut at = 0;
+    let gain = master.process(simd, input, |l, r| {
+        let n = l.len();
+        simd.run(Interleave(meter, l, r, &mut out[2 * at..2 * (at + n)]));
+        at += n;
+    });
+    meter.gain = meter.gain.min(gain);
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ pub fn render(
             Some(p) => offline::render_fed(&mut engine, n, buffer_size, done as u64, &mut |end| p.send_until(end)),
             None => offline::render(&mut engine, n, buffer_size),
         };
-        peak = samples.iter().fold(peak, |m, s| m.max(s.abs()));
+        peak = synchrotron_tui::dsp::fast::peak_of(&samples, peak);
         wav.write(&samples).with_context(cannot_write)?;
         synchrotron_tui::dsp::io::wait_written();
         done += n;

@@ -68,6 +68,24 @@ pub fn soft_clip(x: f32) -> f32 {
     (x * (27.0 + x2) / (27.0 + 9.0 * x2)).clamp(-1.0, 1.0)
 }
 
+/// The larger of `start` and the peak of `x`, in eight lanes so it vectorises. Compare and select keeps NaN out.
+#[inline(always)]
+pub fn peak_of(x: &[f32], start: f32) -> f32 {
+    let mut lanes = [start; 8];
+    let (chunks, rest) = x.as_chunks::<8>();
+    for c in chunks {
+        for k in 0..8 {
+            let a = c[k].abs();
+            lanes[k] = if a > lanes[k] { a } else { lanes[k] };
+        }
+    }
+    for &v in rest {
+        let a = v.abs();
+        lanes[0] = if a > lanes[0] { a } else { lanes[0] };
+    }
+    lanes.iter().fold(start, |m, &v| if v > m { v } else { m })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +136,18 @@ mod tests {
         let k = phase_scale(48_000.0);
         assert_eq!(increment(12_000.0, k), 1 << 30);
         assert_eq!(increment(-12_000.0, k), (1u32 << 30).wrapping_neg());
+    }
+
+    #[test]
+    fn the_peak_is_the_largest_magnitude_wherever_it_falls() {
+        for len in [0, 3, 8, 13, 64] {
+            for at in 0..len {
+                let mut x = vec![0.25f32; len];
+                x[at] = -0.9;
+                assert_eq!(super::peak_of(&x, 0.1), 0.9, "len {len}, at {at}");
+            }
+        }
+        assert_eq!(super::peak_of(&[f32::NAN, 0.5], 0.0), 0.5);
+        assert_eq!(super::peak_of(&[0.2], 0.7), 0.7);
     }
 }
