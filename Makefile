@@ -8,8 +8,10 @@ test:
 bench:
 	cargo bench
 
-# Side-by-side speed against FunDSP, Glicol and knyst (a separate crate: builds those engines, ~2 min the first time).
+# Side-by-side speed against FunDSP, Glicol and knyst (a separate crate: builds those engines, ~2 min the first time),
+# engine only and as the whole `render` process.
 bench-peers:
+	cargo build --release
 	cd benches/peers && cargo run --release -- --seconds 60 --runs 5 $(ARGS)
 
 # Re-render tests/original/*.ref with the original Python Synchrotron (pip package, in a throwaway virtualenv).

@@ -1,6 +1,10 @@
 //! The product path's own cost, per frame: the protected master (scrub, DC blocker, limiter acting and not,
 //! soft start, meters) and the WAV writer, beside the same patch with the master off. `cargo bench --bench
-//! product`. The budget: master and writer together under 1 ns a frame.
+//! product`. The budget: master and writer together under 1 ns a frame. Then how the cost of a render grows
+//! with the size of the patch.
+
+// Building patch text for benches: clarity over avoiding a few temporary strings.
+#![allow(clippy::format_collect)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -90,9 +94,37 @@ fn product(c: &mut Criterion) {
     g.finish();
 }
 
+/// How cost grows with the patch: 1, 10, 100 and 1 000 nodes (half oscillators, half resonant lowpasses they
+/// feed, summed to `out`), per frame, protection on. Linear growth shows as a flat cost per node.
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("cost by patch size");
+    g.throughput(Throughput::Elements(FRAMES as u64));
+    g.sample_size(10);
+    let mut out = vec![0f32; 2 * FRAMES];
+    for nodes in [1usize, 10, 100, 1000] {
+        let src: String = if nodes == 1 {
+            "saw 110 -> out\n".to_string()
+        } else {
+            (0..nodes / 2)
+                .map(|i| format!("saw {} -> lowpass {} q=2 -> out\n", 55 + i % 500, 300 + 7 * (i % 900)))
+                .collect()
+        };
+        let mut e = engine(&src, MasterConfig::protected());
+        g.bench_function(format!("{nodes} nodes"), |b| {
+            b.iter(|| {
+                for chunk in out.chunks_mut(128) {
+                    e.process(chunk);
+                }
+                black_box(&out);
+            });
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = master, product
+    targets = master, product, scaling
 }
 criterion_main!(benches);

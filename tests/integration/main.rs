@@ -22,6 +22,7 @@ mod hostile_process;
 mod hostile_tui;
 mod hotswap;
 mod keys;
+mod limiter;
 mod link;
 mod live_set;
 mod midi;

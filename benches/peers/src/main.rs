@@ -1,6 +1,8 @@
 //! Side by side: the five standard patches P1..P5 rendered by synchrotron-tui, FunDSP, Glicol and knyst in one run
 //! (mono 48 kHz, 64-frame blocks, each engine's own oscillators and lowpass), best and median of N runs of S
 //! seconds, as ns per output sample, with our speed-up over each peer. `make bench-peers` runs it.
+//! A second table times the whole `synchrotron-tui render P.syn --out /dev/null` process (protection on, WAV
+//! written) against the fastest peer's bare engine from the first.
 //! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX] [--patch 1..5] [--baseline]
 //! (`--baseline` runs our kernels as compiled for baseline x86-64, as if the CPU had no AVX2.)
 
@@ -8,6 +10,7 @@ mod fundsp_p;
 mod glicol_p;
 mod knyst_p;
 mod ours;
+mod process;
 
 use std::time::Instant;
 
@@ -90,6 +93,7 @@ fn main() {
     println!("| patch | {} | speed-up vs fastest peer |", names.join(" | "));
     println!("|---|{}---|", "---|".repeat(names.len()));
     let only_patch = arg("--patch", 0.0) as usize;
+    let mut fastest_peer = [f64::NAN; 5];
     for (p, label) in PATCHES.iter().enumerate() {
         if only_patch != 0 && only_patch != p + 1 {
             continue;
@@ -113,6 +117,7 @@ fn main() {
             .flatten()
             .map(|t| t.median)
             .fold(f64::INFINITY, f64::min);
+        fastest_peer[p] = fastest;
         println!("| {label} | {} | ×{:.2} |", cells.join(" | "), fastest / ours);
         let levels: Vec<String> = results
             .iter()
@@ -120,5 +125,24 @@ fn main() {
             .map(|(r, n)| format!("{n} {:.3}", r.as_ref().map_or(f64::NAN, |t| t.rms)))
             .collect();
         eprintln!("  {label}: output rms {}", levels.join(", "));
+    }
+    println!(
+        "\nWhole process: `synchrotron-tui render P.syn --out /dev/null --seconds {seconds}` (protection on, WAV \
+         written, start to exit), ns per frame, median (best) of {runs}, against the fastest peer's bare engine above"
+    );
+    println!("| patch | synchrotron-tui render | fastest peer, engine only | speed-up |");
+    println!("|---|---|---|---|");
+    for (p, label) in PATCHES.iter().enumerate() {
+        if only_patch != 0 && only_patch != p + 1 {
+            continue;
+        }
+        match process::measure(p, seconds, runs) {
+            Some((median, best)) => println!(
+                "| {label} | **{median:.2}** ({best:.2}) | {:.2} | ×{:.2} |",
+                fastest_peer[p],
+                fastest_peer[p] / median
+            ),
+            None => println!("| {label} | n/a (build the main crate with `cargo build --release` first) | | |"),
+        }
     }
 }
