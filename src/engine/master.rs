@@ -47,6 +47,17 @@ pub const CHUNK: usize = 64;
 /// looks ahead across (4 ms at 48 kHz). Constant, whatever the sound.
 pub const LATENCY: usize = 3 * CHUNK;
 
+/// Where each frame of a chunk lies between its two boundaries (0 at the first, 1 at the next chunk's).
+const RAMP: [f32; CHUNK] = {
+    let mut r = [0f32; CHUNK];
+    let mut i = 0;
+    while i < CHUNK {
+        r[i] = i as f32 / CHUNK as f32;
+        i += 1;
+    }
+    r
+};
+
 /// A stereo chunk.
 type Chunk = [[f32; CHUNK]; 2];
 
@@ -60,7 +71,7 @@ pub struct Master {
     volume: f32,
     volume_target: f32,
     volume_k: f32,
-    dc: [DcBlocker; 2],
+    dc: DcBlocker,
     limiter: Option<Limiter>,
     /// Four chunks in turn: the one gathering, two the limiter looks ahead across, the one leaving (the one
     /// gathering takes the place of the one that left).
@@ -86,7 +97,7 @@ impl Master {
             volume_target: 1.0,
             // A 10 ms glide.
             volume_k: 1.0 - (-1.0 / (0.01 * sample_rate)).exp(),
-            dc: [DcBlocker::new(5.0, sample_rate), DcBlocker::new(5.0, sample_rate)],
+            dc: DcBlocker::new(5.0, sample_rate),
             limiter: config.ceiling.map(|c| Limiter::new(c, sample_rate, CHUNK)),
             slots: Box::new([[[0.0; CHUNK]; 2]; 4]),
             loud: [false; 4],
@@ -114,7 +125,7 @@ impl Master {
     /// Forget what a faulted node left in the DC blocker and the limiter, so the sound after a mute is not offset
     /// or ducked by it for seconds. Real-time.
     pub fn clear(&mut self) {
-        self.dc.iter_mut().for_each(DcBlocker::clear);
+        self.dc.clear();
         if let Some(l) = &mut self.limiter {
             l.clear();
         }
@@ -224,9 +235,7 @@ impl Master {
         self.chunks = self.chunks.wrapping_add(1);
         let chunk = &mut self.slots[new];
         if self.config.dc_block {
-            for (dc, side) in self.dc.iter_mut().zip(chunk.iter_mut()) {
-                dc.run(side);
-            }
+            self.dc.run(chunk);
         }
         // NaN and infinity come through the DC blocker as they went in, and this peak keeps them.
         let peak = peak_or_garbage(chunk);
@@ -250,11 +259,13 @@ impl Master {
             return;
         }
         let ceiling = limiter.ceiling();
-        let step = (g1 - g0) / CHUNK as f32;
+        let rise = g1 - g0;
         for side in &mut self.slots[leaving] {
-            for (i, x) in side.iter_mut().enumerate() {
-                let g = g0 + step * i as f32;
-                *x = (*x * g).clamp(-ceiling, ceiling);
+            for (x, t) in side.iter_mut().zip(&RAMP) {
+                let y = *x * (g0 + rise * t);
+                // Compare and select: `clamp`'s NaN rule would keep this loop one sample at a time.
+                let y = if y > ceiling { ceiling } else { y };
+                *x = if y < -ceiling { -ceiling } else { y };
             }
         }
     }

@@ -4,9 +4,7 @@
 use super::{Options, RunError, Sink};
 use crate::audio::null::NullOutput;
 use crate::live::{AudioInfo, LiveConfig, Session};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::AtomicBool;
 
 /// Start the OSC listener when asked.
 pub fn start_osc(opts: &Options) -> Result<Option<crate::osc::Osc>, RunError> {
@@ -147,7 +145,7 @@ fn open_session(opts: &Options) -> Result<(Session, Sink, AudioInfo), RunError> 
 }
 
 #[cfg(feature = "cpal")]
-fn session_telemetry(session: &Session) -> Arc<crate::engine::telemetry::Telemetry> {
+fn session_telemetry(session: &Session) -> std::sync::Arc<crate::engine::telemetry::Telemetry> {
     // The handle is borrowed mutably elsewhere; the telemetry is shared.
     session.handle_ref().telemetry().clone()
 }
@@ -162,7 +160,7 @@ pub fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink 
             sample_rate: opts.sample_rate,
             buffer_size: opts.buffer_size,
         };
-        while !stop.load(Ordering::Relaxed) {
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
             if let Ok(opened) = cpal_backend::open(&req) {
                 let engine = session.restart(opened.sample_rate() as f32);
                 let telemetry = session_telemetry(session);
@@ -173,7 +171,7 @@ pub fn reopen(opts: &Options, session: &mut Session, stop: &AtomicBool) -> Sink 
                     return Sink::Device(out);
                 }
             }
-            std::thread::sleep(Duration::from_secs(1));
+            std::thread::sleep(std::time::Duration::from_secs(1));
         }
     }
     let _ = stop;

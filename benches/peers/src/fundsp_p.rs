@@ -1,9 +1,10 @@
 //! FunDSP: its band-limited oscillators (wavetable `saw_hz`; PolyBLEP is `poly_saw_hz`, used here as the issue's
 //! figures were) and its state-variable lowpass, processed 64 frames at a time through `AudioUnit::process`.
+//! P6's voices are summed with `sumi`, each with `adsr_live` on a gate that falls when the note is released.
 
 use crate::{BLOCK, Render, SR};
 use fundsp::prelude32::*;
-use synchrotron_tui::patches::{p2_freq, p5_voice};
+use synchrotron_tui::patches::{POLY_HELD, POLY_RELEASE_AT, p2_freq, p5_voice, poly_notes};
 
 struct Unit {
     unit: Box<dyn AudioUnit>,
@@ -33,6 +34,13 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
                 poly_saw_hz(f) >> lowpass_hz(c, 0.707)
             }) >> (pass() & feedback(delay(0.3) * 0.4)),
         ),
+        5 => Box::new(sumi::<U32, _, _>(|i| {
+            let (_, f) = poly_notes().nth(i as usize).unwrap_or((0, 440.0));
+            let held = (i as usize) < POLY_HELD;
+            let gate = lfo(move |t: f32| if held || t < POLY_RELEASE_AT { 1.0 } else { 0.0 });
+            let env = gate >> adsr_live(0.005, 0.2, 0.7, 60.0);
+            ((poly_saw_hz(f) + poly_saw_hz(f * 1.005)) >> lowpass_hz(1800.0, 4.0)) * env * 0.02
+        })),
         _ => return None,
     };
     unit.set_sample_rate(f64::from(SR));

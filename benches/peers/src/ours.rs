@@ -32,8 +32,16 @@ pub fn simd() -> Simd {
     }
 }
 
+/// The in-process MIDI port P6's notes come in on.
+const PORT: i32 = 61;
+
 pub fn make(patch: usize) -> Option<Box<dyn Render>> {
-    let src = synchrotron_tui::patches::standard().into_iter().nth(patch)?.1;
+    use synchrotron_tui::patches::{POLY_HELD, POLY_RELEASE_AT, poly, poly_notes, standard};
+    let src = if patch == 5 {
+        poly(PORT)
+    } else {
+        standard().into_iter().nth(patch)?.1
+    };
     let settings = Settings {
         sample_rate: SR as f32,
         seed: 0,
@@ -41,6 +49,16 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
     let (graph, _) = compile::compile(&src, &settings).ok()?;
     let mut engine = Engine::new(graph, SR as f32, MasterConfig::raw());
     engine.set_simd(simd());
+    if patch == 5 {
+        use synchrotron_tui::dsp::midi::input::send_at_frame;
+        let release = (POLY_RELEASE_AT * SR as f32) as u64;
+        for (i, (note, _)) in poly_notes().enumerate() {
+            send_at_frame(PORT, i as u64, &[0x90, note, 100]);
+            if i >= POLY_HELD {
+                send_at_frame(PORT, release, &[0x80, note, 0]);
+            }
+        }
+    }
     Some(Box::new(Ours {
         engine,
         buf: vec![0.0; 2 * BLOCK],

@@ -3,82 +3,103 @@
 //!
 //! A one-pole filter is a chain of dependent steps, one per sample: run that way it cost more than everything
 //! else in the master. Unrolled eight times, `y[n] = z[n] + r⁸·y[n−8]`, where `z` is the step `x[n] − x[n−1]`
-//! spread over eight samples (a nine-tap filter on the input); both work on eight samples at once, none waiting
-//! on its neighbour. The chunks always cut the stream at the same frames, so
-//! the result does not depend on the host's buffer size.
+//! spread over eight samples in three doubling passes (by `r`, `r²`, `r⁴`); each pass works on eight samples at
+//! once, none waiting on its neighbour. The chunks always cut the stream at the same frames, so the result does
+//! not depend on the host's buffer size.
 
 use super::CHUNK;
 
 /// How far back the unrolled filter reaches.
 const H: usize = 8;
 
+/// A side's working copy, led by `H` values of its history.
+type Work = [f32; H + CHUNK];
+
+/// Both sides' blockers: the passes of one side run while the other's stores settle (reading just-written memory
+/// at an offset stalls until the writes are done).
 pub struct DcBlocker {
-    /// `r^j` for `j` in 0..8: how a step reaches the seven samples after it.
-    powers: [f32; 8],
-    /// `r⁸`: how an output reaches the one eight later.
-    r8: f32,
-    /// The last nine inputs (the first difference reaches one further) and eight outputs.
-    x_tail: [f32; H + 1],
-    y_tail: [f32; H],
+    /// `r`, `r²`, `r⁴`, `r⁸`.
+    r: [f32; 4],
+    /// Per side: the last two inputs, and the last `H` values of the first two passes and of the output.
+    x_tail: [[f32; 2]; 2],
+    tails: [[[f32; H]; 3]; 2],
 }
 
 impl DcBlocker {
-    /// A blocker with its corner at `hz`.
+    /// A stereo blocker with its corner at `hz`.
     pub fn new(hz: f32, sample_rate: f32) -> Self {
         let r = f64::from(1.0 - std::f32::consts::TAU * hz / sample_rate);
         Self {
-            powers: std::array::from_fn(|j| r.powi(j as i32) as f32),
-            r8: r.powi(8) as f32,
-            x_tail: [0.0; H + 1],
-            y_tail: [0.0; H],
+            r: [r as f32, r.powi(2) as f32, r.powi(4) as f32, r.powi(8) as f32],
+            x_tail: [[0.0; 2]; 2],
+            tails: [[[0.0; H]; 3]; 2],
         }
     }
 
     /// Forget the past (after garbage was scrubbed, or a fault).
     pub fn clear(&mut self) {
-        self.x_tail = [0.0; H + 1];
-        self.y_tail = [0.0; H];
+        self.x_tail = [[0.0; 2]; 2];
+        self.tails = [[[0.0; H]; 3]; 2];
     }
 
-    /// Filter one chunk in place. Real-time.
+    /// Filter both sides of a chunk in place. Real-time.
     #[inline(always)]
-    pub fn run(&mut self, chunk: &mut [f32; CHUNK]) {
-        // y[n] = Σ taps[j]·x[n−j] + r⁸·y[n−8]: the one-pole unrolled eight times. Both halves work on eight
-        // samples at once; the first reads the chunk where it was gathered (reading just-written memory at an
-        // offset stalls), and only the first eight, which reach into the chunk before, go through a copy.
-        let powers = self.powers;
-        let mut z = [0f32; CHUNK];
-        let mut first = [0f32; 2 * H + 2];
-        first[..=H].copy_from_slice(&self.x_tail);
-        first[H + 1..].copy_from_slice(&chunk[..=H]);
-        for (i, o) in z[..=H].iter_mut().enumerate() {
-            *o = fir(&powers, &first, H + 1 + i);
+    pub fn run(&mut self, chunk: &mut [[f32; CHUNK]; 2]) {
+        // y[n] = z[n] + r⁸·y[n−8], z the step x[n] − x[n−1] spread over eight samples by doubling: by r, r², r⁴.
+        let [r1, r2, r4, r8] = self.r;
+        let mut u = [[0f32; H + CHUNK]; 2];
+        let mut v = [[0f32; H + CHUNK]; 2];
+        for c in 0..2 {
+            let (x, [x2, x1]) = (&chunk[c], self.x_tail[c]);
+            let u = &mut u[c];
+            u[..H].copy_from_slice(&self.tails[c][0]);
+            // Differences first, so a constant input gives exactly 0.
+            u[H] = (x[0] - x1) + r1 * (x1 - x2);
+            u[H + 1] = (x[1] - x[0]) + r1 * (x[0] - x1);
+            for n in 2..CHUNK {
+                u[H + n] = (x[n] - x[n - 1]) + r1 * (x[n - 1] - x[n - 2]);
+            }
+            self.x_tail[c] = [x[CHUNK - 2], x[CHUNK - 1]];
+            self.tails[c][0] = tail(u);
         }
-        for (n, o) in z.iter_mut().enumerate().skip(H + 1) {
-            *o = fir(&powers, chunk, n);
+        for c in 0..2 {
+            v[c][..H].copy_from_slice(&self.tails[c][1]);
+            pass(&u[c], &mut v[c], 2, r2);
+            self.tails[c][1] = tail(&v[c]);
         }
-        self.x_tail.copy_from_slice(&chunk[CHUNK - H - 1..]);
-        for ((y, z), y8) in chunk[..H].iter_mut().zip(&z).zip(&self.y_tail) {
-            *y = z + self.r8 * y8;
+        for c in 0..2 {
+            pass(&v[c], &mut u[c], 4, r4);
         }
-        for n in H..CHUNK {
-            chunk[n] = z[n] + self.r8 * chunk[n - H];
-        }
-        // Long silence would otherwise leave the history decaying through subnormals, which are slow.
-        for (t, &y) in self.y_tail.iter_mut().zip(&chunk[CHUNK - H..]) {
-            *t = if y.abs() < 1e-20 { 0.0 } else { y };
+        for c in 0..2 {
+            let (y, z, y_tail) = (&mut chunk[c], &u[c], &mut self.tails[c][2]);
+            for n in 0..H {
+                y[n] = z[H + n] + r8 * y_tail[n];
+            }
+            for n in H..CHUNK {
+                y[n] = z[H + n] + r8 * y[n - H];
+            }
+            // Long silence would otherwise leave the history decaying through subnormals, which are slow.
+            for (t, &v) in y_tail.iter_mut().zip(&y[CHUNK - H..]) {
+                *t = if v.abs() < 1e-20 { 0.0 } else { v };
+            }
         }
     }
 }
 
-/// `Σ r^j·(x[n−j] − x[n−j−1])` for `j` in 0..8: differences first, so a constant input gives exactly 0.
+/// The last `H` values: the history the next chunk begins with.
 #[inline(always)]
-fn fir(powers: &[f32; 8], x: &[f32], n: usize) -> f32 {
-    let mut z = x[n] - x[n - 1];
-    for j in 1..8 {
-        z += powers[j] * (x[n - j] - x[n - j - 1]);
+fn tail(x: &Work) -> [f32; H] {
+    let mut t = [0f32; H];
+    t.copy_from_slice(&x[CHUNK..]);
+    t
+}
+
+/// One doubling pass over the chunk: `to[n] = from[n] + q·from[n−k]` (`from` begins with its history).
+#[inline(always)]
+fn pass(from: &Work, to: &mut Work, k: usize, q: f32) {
+    for n in H..H + CHUNK {
+        to[n] = from[n] + q * from[n - k];
     }
-    z
 }
 
 #[cfg(test)]
@@ -92,8 +113,9 @@ mod tests {
         let r = 1.0 - std::f32::consts::TAU * 5.0 / sr;
         let (mut x1, mut y1) = (0f32, 0f32);
         for c in 0..200 {
-            let mut chunk: [f32; CHUNK] = std::array::from_fn(|i| 0.3 + (0.05 * (c * CHUNK + i) as f32).sin() * 0.5);
-            let want: Vec<f32> = chunk
+            let side: [f32; CHUNK] = std::array::from_fn(|i| 0.3 + (0.05 * (c * CHUNK + i) as f32).sin() * 0.5);
+            let mut chunk = [side, side.map(|x| -x)];
+            let want: Vec<f32> = side
                 .iter()
                 .map(|&x| {
                     let y = x - x1 + r * y1;
@@ -102,8 +124,11 @@ mod tests {
                 })
                 .collect();
             dc.run(&mut chunk);
-            for (a, b) in chunk.iter().zip(&want) {
+            for (a, b) in chunk[0].iter().zip(&want) {
                 assert!((a - b).abs() < 1e-5, "chunk {c}: {a} against {b}");
+            }
+            for (a, b) in chunk[1].iter().zip(&want) {
+                assert!((a + b).abs() < 1e-5, "the other side, chunk {c}: {a} against {b}");
             }
         }
     }
@@ -113,9 +138,9 @@ mod tests {
         let mut dc = DcBlocker::new(5.0, 48_000.0);
         let mut last = 1.0;
         for _ in 0..48_000 / CHUNK {
-            let mut chunk = [0.5f32; CHUNK];
+            let mut chunk = [[0.5f32; CHUNK], [-0.25; CHUNK]];
             dc.run(&mut chunk);
-            last = chunk[CHUNK - 1];
+            last = chunk[0][CHUNK - 1].abs().max(chunk[1][CHUNK - 1].abs());
         }
         assert!(last.abs() < 1e-6, "offset left: {last}");
     }

@@ -24,8 +24,8 @@ pub struct Limiter {
     /// The boundaries' needs, newest at `at`.
     bounds: [f32; HISTORY],
     at: usize,
-    /// Chunks since a boundary needed less than unity gain: past the window, nothing needs looking at.
-    quiet: usize,
+    /// The least need in the window.
+    least: f32,
     need_before: f32,
     held_before: f32,
     gain_before: f32,
@@ -43,7 +43,7 @@ impl Limiter {
             release: 1.0 - (-1.0 / (0.08 * chunks_per_second)).exp(),
             bounds: [1.0; HISTORY],
             at: 0,
-            quiet: usize::MAX,
+            least: 1.0,
             need_before: 1.0,
             held_before: 1.0,
             gain_before: 1.0,
@@ -58,7 +58,7 @@ impl Limiter {
     pub fn clear(&mut self) {
         self.bounds = [1.0; HISTORY];
         self.at = 0;
-        self.quiet = usize::MAX;
+        self.least = 1.0;
         self.need_before = 1.0;
         self.held_before = 1.0;
         self.gain_before = 1.0;
@@ -71,18 +71,22 @@ impl Limiter {
         let need = if peak > self.ceiling { self.ceiling / peak } else { 1.0 };
         let bound = need.min(self.need_before);
         self.need_before = need;
+        let window = self.hold + 2;
+        // The boundary leaving the window: the window's least need is looked for again only when it leaves.
+        let leaving = self.bounds[(self.at + HISTORY + 1 - window) % HISTORY];
         self.at = (self.at + 1) % HISTORY;
         self.bounds[self.at] = bound;
-        self.quiet = if bound < 1.0 { 0 } else { self.quiet.saturating_add(1) };
         // The boundary one before the newest: its window reaches one boundary ahead and `hold` behind.
-        let window = self.hold + 2;
-        let least = if self.quiet >= window {
-            1.0
+        self.least = if bound <= self.least {
+            bound
+        } else if leaving > self.least {
+            self.least
         } else {
             (0..window)
                 .map(|back| self.bounds[(self.at + HISTORY - back) % HISTORY])
                 .fold(1.0f32, f32::min)
         };
+        let least = self.least;
         let recovered = self.held_before + (1.0 - self.held_before) * self.release;
         // Within −100 dB of unity the gain is unity: the passthrough then gives back the input's bits.
         let recovered = if recovered > 1.0 - 1e-5 { 1.0 } else { recovered };
