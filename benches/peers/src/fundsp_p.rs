@@ -37,7 +37,14 @@ pub fn make(patch: usize) -> Option<Box<dyn Render>> {
         5 => Box::new(sumi::<U32, _, _>(|i| {
             let (_, f) = poly_notes().nth(i as usize).unwrap_or((0, 440.0));
             let held = (i as usize) < POLY_HELD;
-            let gate = lfo(move |t: f32| if held || t < POLY_RELEASE_AT { 1.0 } else { 0.0 });
+            // `adsr_live` starts a note on a rising control: low for the first millisecond.
+            let gate = lfo(move |t: f32| {
+                if t >= 0.001 && (held || t < POLY_RELEASE_AT) {
+                    1.0
+                } else {
+                    0.0
+                }
+            });
             let env = gate >> adsr_live(0.005, 0.2, 0.7, 60.0);
             ((poly_saw_hz(f) + poly_saw_hz(f * 1.005)) >> lowpass_hz(1800.0, 4.0)) * env * 0.02
         })),

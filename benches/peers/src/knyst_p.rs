@@ -4,12 +4,12 @@
 //! (knyst's envelope is released by a trigger, not a gate): held ones sustain, the others fall from the release time.
 
 use crate::{BLOCK, Render, SR};
+use knyst::envelope::{SustainMode, envelope_gen};
 use knyst::r#gen::delay::static_sample_delay;
 use knyst::r#gen::filter::svf::{SvfDynamicHandle, SvfFilterType, svf_dynamic};
 use knyst::handles::{GenericHandle, Input};
 use knyst::offline::KnystOffline;
 use knyst::prelude::*;
-use knyst::envelope::{SustainMode, envelope_gen};
 use synchrotron_tui::patches::{POLY_HELD, POLY_RELEASE_AT, p2_freq, p5_voice, poly_notes};
 
 struct Knyst(KnystOffline);
