@@ -24,13 +24,19 @@ pub fn render_fed(
     before: &mut dyn FnMut(u64),
 ) -> Vec<f32> {
     let mut out = vec![0.0; frames * 2];
+    render_into(engine, &mut out, buffer_size, start, before);
+    out
+}
+
+/// As `render_fed`, into `out` (interleaved stereo, its length in samples): a buffer used again and again stays
+/// in the processor's cache.
+pub fn render_into(engine: &mut Engine, out: &mut [f32], buffer_size: usize, start: u64, before: &mut dyn FnMut(u64)) {
     let mut at = start;
     for chunk in out.chunks_mut(buffer_size.max(1) * 2) {
         at += (chunk.len() / 2) as u64;
         before(at);
         engine.process(chunk);
     }
-    out
 }
 
 /// The most stereo frames one 32-bit float WAV holds: its size fields are 32 bits (4 GiB), about 3 h 6 min at

@@ -49,21 +49,27 @@ pub fn render(
     let mut wav = offline::WavStream::create(out, sample_rate).with_context(cannot_write)?;
     let started = Instant::now();
     let mut engine = Engine::new(graph, sample_rate as f32, master);
-    // In slices of about a second, written as they come (memory stays flat however long the render), letting
-    // WavFileNodes' writers keep up: offline rendering outruns their rings otherwise.
-    let slice = buffer_size.max(1) * (sample_rate as usize / buffer_size.max(1)).max(1);
-    let (mut done, mut peak) = (0, 0f32);
+    // In small slices into one buffer, written as they come: memory stays flat however long the render, and the
+    // buffer stays in the processor's cache. About once a second WavFileNodes' writers are let catch up: offline
+    // rendering outruns their rings otherwise.
+    let slice = buffer_size.max(1) * (4096 / buffer_size.max(1)).max(1);
+    let (mut done, mut peak, mut waited) = (0, 0f32, 0);
     let mut player = song.map(|s| synchrotron_tui::audio::midi_file::Player::new(s, -1));
+    let mut samples = vec![0f32; 2 * slice];
     while done < frames {
         let n = slice.min(frames - done);
-        let samples = match &mut player {
-            Some(p) => offline::render_fed(&mut engine, n, buffer_size, done as u64, &mut |end| p.send_until(end)),
-            None => offline::render(&mut engine, n, buffer_size),
-        };
-        peak = synchrotron_tui::dsp::fast::peak_of(&samples, peak);
-        wav.write(&samples).with_context(cannot_write)?;
-        synchrotron_tui::dsp::io::wait_written();
+        let buf = &mut samples[..2 * n];
+        match &mut player {
+            Some(p) => offline::render_into(&mut engine, buf, buffer_size, done as u64, &mut |end| p.send_until(end)),
+            None => offline::render_into(&mut engine, buf, buffer_size, done as u64, &mut |_| {}),
+        }
+        peak = synchrotron_tui::dsp::fast::peak_of(buf, peak);
+        wav.write(buf).with_context(cannot_write)?;
         done += n;
+        if done - waited >= sample_rate as usize || done == frames {
+            synchrotron_tui::dsp::io::wait_written();
+            waited = done;
+        }
     }
     drop(engine);
     synchrotron_tui::dsp::io::finish_files();

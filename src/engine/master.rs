@@ -176,7 +176,8 @@ impl Master {
             for (side, from) in input.iter().enumerate() {
                 copy(&mut self.slots[gathering][side][there.clone()], &from[here.clone()]);
             }
-            self.levels_at(gathering, there.clone());
+            self.ramps_at(gathering, there.clone(), false, true);
+            self.ramps_at(leaving, there.clone(), true, false);
             let [l, r] = &self.slots[leaving];
             emit(&l[there.clone()], &r[there]);
             self.fill += n;
@@ -191,38 +192,43 @@ impl Master {
     }
 
     fn levels(&mut self, frames: usize) {
-        self.levels_at(0, 0..frames);
+        self.ramps_at(0, 0..frames, true, true);
     }
 
-    /// The soft start, panic fade and master volume, on frames `at` of a slot.
+    /// The soft start and panic fade (`level`) and the master volume (`volume`), on frames `at` of a slot. With
+    /// protection on, the volume goes before the limiter (it may raise the sound) and the level after it, on the
+    /// way out: a panic then takes effect at once, and silence after it is exact (the DC blocker's decay is not
+    /// left ringing under it).
     #[inline]
-    fn levels_at(&mut self, slot: usize, at: std::ops::Range<usize>) {
+    fn ramps_at(&mut self, slot: usize, at: std::ops::Range<usize>, level: bool, volume: bool) {
         let [l, r] = &mut self.slots[slot];
         let (l, r) = (&mut l[at.clone()], &mut r[at]);
-        if self.level == self.target && self.volume == self.volume_target {
-            let g = self.level * self.volume;
+        let gain = |lv: f32, vol: f32| (if level { lv } else { 1.0 }) * (if volume { vol } else { 1.0 });
+        if (!level || self.level == self.target) && (!volume || self.volume == self.volume_target) {
+            let g = gain(self.level, self.volume);
             if g != 1.0 {
                 l.iter_mut().chain(r.iter_mut()).for_each(|x| *x *= g);
             }
             return;
         }
         for (a, b) in l.iter_mut().zip(r.iter_mut()) {
-            if self.level != self.target {
+            if level && self.level != self.target {
                 self.level = if self.level < self.target {
                     (self.level + self.level_step).min(self.target)
                 } else {
                     (self.level - self.level_step).max(self.target)
                 };
             }
-            if self.volume != self.volume_target {
+            if volume && self.volume != self.volume_target {
                 self.volume += (self.volume_target - self.volume) * self.volume_k;
                 // Within -80 dB of the target the last step is inaudible.
                 if (self.volume - self.volume_target).abs() < 1e-4 {
                     self.volume = self.volume_target;
                 }
             }
-            *a *= self.level * self.volume;
-            *b *= self.level * self.volume;
+            let g = gain(self.level, self.volume);
+            *a *= g;
+            *b *= g;
         }
     }
 

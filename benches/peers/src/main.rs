@@ -3,7 +3,8 @@
 //! seconds, as ns per output sample, with our speed-up over each peer. `make bench-peers` runs it.
 //! A second table times the whole `synchrotron-tui render P.syn --out /dev/null` process (protection on, WAV
 //! written) against the fastest peer's bare engine from the first.
-//! Usage: synchrotron-peers [--seconds S] [--runs N] [--only ENGINE-NAME-PREFIX] [--patch 1..5] [--baseline]
+//! Usage: synchrotron-peers [--seconds S] [--process-seconds S (600)] [--runs N] [--only ENGINE-NAME-PREFIX]
+//! [--patch 1..6] [--baseline]
 //! (`--baseline` runs our kernels as compiled for baseline x86-64, as if the CPU had no AVX2.)
 
 mod fundsp_p;
@@ -127,8 +128,10 @@ fn main() {
             .collect();
         eprintln!("  {label}: output rms {}", levels.join(", "));
     }
+    // As long as a set: the process's start (a few milliseconds) then weighs what it weighs for a performer.
+    let process_seconds = arg("--process-seconds", 600.0);
     println!(
-        "\nWhole process: `synchrotron-tui render P.syn --out /dev/null --seconds {seconds}` (protection on, WAV \
+        "\nWhole process: `synchrotron-tui render P.syn --out /dev/null --seconds {process_seconds}` (protection on, WAV \
          written, start to exit), ns per frame, median (best) of {runs}, against the fastest peer's bare engine above"
     );
     println!("| patch | synchrotron-tui render | fastest peer, engine only | speed-up |");
@@ -141,7 +144,7 @@ fn main() {
             // P6 is played by notes sent in-process; `render` would need them as a MIDI file.
             continue;
         }
-        match process::measure(p, seconds, runs) {
+        match process::measure(p, process_seconds, runs) {
             Some((median, best)) => println!(
                 "| {label} | **{median:.2}** ({best:.2}) | {:.2} | ×{:.2} |",
                 fastest_peer[p],

@@ -245,3 +245,18 @@ fn soft_start_and_panic_fade() {
     assert_eq!(go(&mut m, 250), 0.0);
     assert!(m.is_silent());
 }
+
+#[test]
+fn a_panic_acts_at_once_and_its_silence_is_exact() {
+    let mut m = protected();
+    let x = sine(440.0, 0.5, 24_000);
+    let (before, _) = run(&mut m, &x, &x, &[64]);
+    assert!(before[LATENCY..].iter().any(|v| v.abs() > 0.4), "it played");
+    m.set_muted(true, SR);
+    let (after, _) = run(&mut m, &x, &x, &[37]);
+    // The 5 ms fade starts on the first frame out, not a latency later; then nothing at all, though the DC
+    // blocker's memory of the sine is still decaying behind it.
+    assert!(after[0].abs() > 0.0 && after[0].abs() <= before[before.len() - 1].abs() + 0.1);
+    assert!(after[240..].iter().all(|v| *v == 0.0));
+    assert!(m.is_silent());
+}
