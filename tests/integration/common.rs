@@ -240,3 +240,21 @@ pub fn headless(dir: &std::path::Path, args: &[&str]) -> std::process::Child {
         .spawn()
         .unwrap()
 }
+
+/// A small deterministic generator, so a failure repeats.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * (self.next() % 10_000) as f64 / 10_000.0
+    }
+}

@@ -1,44 +1,29 @@
 //! The master's ceiling on whole patches: a thousand random patches of loud noise, narrow pulses (impulses),
 //! oscillators and resonant filters, rendered through the engine with protection on, in random buffer sizes.
 
+use crate::common::Rng;
 use synchrotron_tui::audio::offline;
 use synchrotron_tui::compile::{self, Settings};
 use synchrotron_tui::engine::{Engine, MasterConfig};
 
-/// A seeded stream of numbers in 0..1.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick(&mut self, n: usize) -> usize {
-        (self.next() * n as f64) as usize % n
-    }
-}
-
 fn term(rng: &mut Rng) -> String {
-    let hz = 1.0 + rng.next() * 8_000.0;
-    let source = match rng.pick(5) {
+    let hz = 1.0 + rng.range(0.0, 1.0) * 8_000.0;
+    let source = match rng.below(5) {
         0 => "noise".to_string(),
-        1 => format!("square {:.1} width=0.001", 1.0 + rng.next() * 40.0),
+        1 => format!("square {:.1} width=0.001", 1.0 + rng.range(0.0, 1.0) * 40.0),
         2 => format!("sine {hz:.1}"),
         3 => format!("saw {hz:.1}"),
         _ => format!("square {hz:.1}"),
     };
-    let gain = 10f64.powf(rng.next() * 3.0 - 1.0);
+    let gain = 10f64.powf(rng.range(0.0, 1.0) * 3.0 - 1.0);
     format!("({source}) * {gain:.3}")
 }
 
 fn patch(rng: &mut Rng) -> String {
-    let terms: Vec<String> = (0..=rng.pick(4)).map(|_| term(rng)).collect();
+    let terms: Vec<String> = (0..=rng.below(4)).map(|_| term(rng)).collect();
     let mut s = terms.join(" + ");
-    if rng.pick(2) == 0 {
-        let (cutoff, q) = (50.0 + rng.next() * 10_000.0, 0.5 + rng.next() * 15.0);
+    if rng.below(2) == 0 {
+        let (cutoff, q) = (50.0 + rng.range(0.0, 1.0) * 10_000.0, 0.5 + rng.range(0.0, 1.0) * 15.0);
         s = format!("{s} -> lowpass {cutoff:.0} q={q:.1}");
     }
     s.push_str(" -> out\n");
@@ -58,7 +43,7 @@ fn the_ceiling_holds_on_a_thousand_random_patches() {
         let src = patch(&mut rng);
         let (graph, _) = compile::compile(&src, &settings).unwrap_or_else(|d| panic!("{src}: {d:?}"));
         let mut engine = Engine::new(graph, 48_000.0, MasterConfig::protected());
-        let out = offline::render(&mut engine, 4_800, 1 + rng.pick(300));
+        let out = offline::render(&mut engine, 4_800, 1 + rng.below(300) as usize);
         for (i, s) in out.iter().enumerate() {
             assert!(s.abs() <= ceiling, "case {case} `{}`, sample {i}: {s}", src.trim());
         }

@@ -1,26 +1,9 @@
 //! Soak: thousands of random edits to a running engine, rendered offline. The output stays finite and under the
 //! ceiling, at most a couple of graphs are ever waiting to be freed, and every one sent comes back and is freed.
 
+use crate::common::Rng;
 use synchrotron_tui::engine::MasterConfig;
 use synchrotron_tui::live::{LiveConfig, Session};
-
-/// A small deterministic generator, so a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * (self.next() % 10_000) as f64 / 10_000.0
-    }
-}
 
 fn chain(r: &mut Rng, id: usize) -> String {
     let f = r.range(30.0, 3000.0).round();
