@@ -1,6 +1,6 @@
-//! The master section after the graph: the soft start, the panic fade and the master volume, then NaN/inf
-//! scrubbing, DC blocking and a lookahead limiter with a hard ceiling, on whole chunks so they vectorise.
-//! Real-time: audio thread.
+//! The master section after the graph: the master volume, then NaN/inf scrubbing, DC blocking and a lookahead
+//! limiter with a hard ceiling, on whole 64-frame chunks so they vectorise, then the soft start and the panic fade
+//! on the way out. Real-time: audio thread.
 
 mod dc;
 mod limiter;
@@ -160,7 +160,7 @@ impl Master {
             let (l, r) = (&mut l[..frames], &mut r[..frames]);
             l.copy_from_slice(&input[0][..frames]);
             r.copy_from_slice(&input[1][..frames]);
-            self.levels(frames);
+            self.ramps_at(0, 0..frames, true, true);
             let [l, r] = &self.slots[0];
             emit(&l[..frames], &r[..frames]);
             return 1.0;
@@ -189,10 +189,6 @@ impl Master {
             }
         }
         least
-    }
-
-    fn levels(&mut self, frames: usize) {
-        self.ramps_at(0, 0..frames, true, true);
     }
 
     /// The soft start and panic fade (`level`) and the master volume (`volume`), on frames `at` of a slot. With
