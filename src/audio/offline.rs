@@ -8,28 +8,13 @@ use std::path::Path;
 /// Render `frames` frames of interleaved stereo, calling the engine with buffers of `buffer_size` frames.
 pub fn render(engine: &mut Engine, frames: usize, buffer_size: usize) -> Vec<f32> {
     let mut out = vec![0.0; frames * 2];
-    for chunk in out.chunks_mut(buffer_size.max(1) * 2) {
-        engine.process(chunk);
-    }
+    render_into(engine, &mut out, buffer_size, 0, &mut |_| {});
     out
 }
 
-/// As `render`, from frame `start` of the render, calling `before(end)` ahead of each buffer with the frame the
-/// buffer ends at (a MIDI file's player sends what plays in it).
-pub fn render_fed(
-    engine: &mut Engine,
-    frames: usize,
-    buffer_size: usize,
-    start: u64,
-    before: &mut dyn FnMut(u64),
-) -> Vec<f32> {
-    let mut out = vec![0.0; frames * 2];
-    render_into(engine, &mut out, buffer_size, start, before);
-    out
-}
-
-/// As `render_fed`, into `out` (interleaved stereo, its length in samples): a buffer used again and again stays
-/// in the processor's cache.
+/// As `render`, into `out` (interleaved stereo, its length in samples), from frame `start` of the render,
+/// calling `before(end)` ahead of each buffer with the frame the buffer ends at (a MIDI file's player sends what
+/// plays in it). A buffer used again and again stays in the processor's cache.
 pub fn render_into(engine: &mut Engine, out: &mut [f32], buffer_size: usize, start: u64, before: &mut dyn FnMut(u64)) {
     let mut at = start;
     for chunk in out.chunks_mut(buffer_size.max(1) * 2) {
@@ -103,13 +88,6 @@ impl WavStream {
         self.file.write_all(&(data as u32).to_le_bytes())?;
         self.file.flush()
     }
-}
-
-/// Write interleaved stereo as a 32-bit float WAV.
-pub fn write_wav(path: &Path, samples: &[f32], sample_rate: u32) -> std::io::Result<()> {
-    let mut w = WavStream::create(path, sample_rate)?;
-    w.write(samples)?;
-    w.finish()
 }
 
 #[cfg(test)]

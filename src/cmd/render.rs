@@ -59,10 +59,11 @@ pub fn render(
     while done < frames {
         let n = slice.min(frames - done);
         let buf = &mut samples[..2 * n];
-        match &mut player {
-            Some(p) => offline::render_into(&mut engine, buf, buffer_size, done as u64, &mut |end| p.send_until(end)),
-            None => offline::render_into(&mut engine, buf, buffer_size, done as u64, &mut |_| {}),
-        }
+        offline::render_into(&mut engine, buf, buffer_size, done as u64, &mut |end| {
+            if let Some(p) = &mut player {
+                p.send_until(end);
+            }
+        });
         peak = synchrotron_tui::dsp::fast::peak_of(buf, peak);
         wav.write(buf).with_context(cannot_write)?;
         done += n;

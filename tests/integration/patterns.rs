@@ -48,16 +48,22 @@ fn values_are_numbers_and_notes_in_hz_and_the_gate_follows_len() {
     assert_eq!(open(2 * q), 0, "nothing plays in a rest");
 }
 
-#[test]
-fn a_reload_keeps_the_patterns_place_and_plays_no_step_twice_or_never() {
+/// A live session playing `src` with the master off, and its engine.
+fn playing(src: &str) -> (synchrotron_tui::live::Session, synchrotron_tui::engine::Engine) {
     use synchrotron_tui::live::{LiveConfig, Session};
-    let v1 = "bpm 120\np = pat \"1 2 3 4 5 6 7 8\"\np.trig -> out\n";
-    let (mut s, mut e) = Session::new(LiveConfig {
+    let (mut s, e) = Session::new(LiveConfig {
         preflight: false,
         master: MasterConfig::raw(),
         ..LiveConfig::default()
     });
-    s.reload(v1).expect("v1");
+    s.reload(src).expect("the first version loads");
+    (s, e)
+}
+
+#[test]
+fn a_reload_keeps_the_patterns_place_and_plays_no_step_twice_or_never() {
+    let v1 = "bpm 120\np = pat \"1 2 3 4 5 6 7 8\"\np.trig -> out\n";
+    let (mut s, mut e) = playing(v1);
     let mut trigs = Vec::new();
     let mut frame = 0usize;
     let mut buf = vec![0.0f32; 2 * 500];
@@ -95,14 +101,8 @@ fn a_reload_keeps_the_patterns_place_and_plays_no_step_twice_or_never() {
 /// drop to 0 Hz until the new version's next step.
 #[test]
 fn a_reload_mid_step_holds_the_value_playing() {
-    use synchrotron_tui::live::{LiveConfig, Session};
     let v1 = "bpm 120\np = pat \"100 200\"\np -> out\n";
-    let (mut s, mut e) = Session::new(LiveConfig {
-        preflight: false,
-        master: MasterConfig::raw(),
-        ..LiveConfig::default()
-    });
-    s.reload(v1).expect("v1");
+    let (mut s, mut e) = playing(v1);
     let mut buf = vec![0.0f32; 2 * 500];
     let mut left: Vec<f32> = Vec::new();
     for block in 0..120 {

@@ -77,20 +77,11 @@ fn a_loop_keeps_playing_and_voices_overlap_up_to_their_number() {
         "still playing"
     );
     // Triggers every 1200 frames (40 Hz) over a 4800-frame blip: four voices overlap, or two when told.
-    let many = format!("sample \"{}\" trig=(square 40) -> out.left\n", path.display());
-    let out = render_master(&many, 0.5, SR, 64, 0, MasterConfig::raw());
-    assert!(
-        (out.left[10_000] - 1.0).abs() < 1e-5,
-        "four at once: {}",
-        out.left[10_000]
-    );
-    let two = format!("sample \"{}\" trig=(square 40) voices=2 -> out.left\n", path.display());
-    let out = render_master(&two, 0.5, SR, 64, 0, MasterConfig::raw());
-    assert!(
-        (out.left[10_000] - 0.5).abs() < 1e-5,
-        "two at once: {}",
-        out.left[10_000]
-    );
+    for (voices, level) in [("", 1.0), (" voices=2", 0.5)] {
+        let src = format!("sample \"{}\" trig=(square 40){voices} -> out.left\n", path.display());
+        let at = render_master(&src, 0.5, SR, 64, 0, MasterConfig::raw()).left[10_000];
+        assert!((at - level).abs() < 1e-5, "`{voices}`: {at} at once, not {level}");
+    }
 }
 
 #[test]
